@@ -1,0 +1,145 @@
+//! HTTP: the dialects, each a thin adapter over the engine, and the route
+//! table they are mounted from.
+//!
+//! - `v1`: seed 003, question chat (customer and agent apps), at `/v1`.
+
+pub mod openapi;
+pub mod v1;
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::handler::Handler;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::engine::Engine;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub engine: Engine,
+    /// Where clients reach this server, e.g. `https://kefu.example.com`; media
+    /// URLs in responses start with it.
+    pub public_url: String,
+}
+
+pub type SharedState = Arc<AppState>;
+
+/// A router that also records each (method, path) it serves, so that the
+/// OpenAPI document can be checked against what is really routed.
+pub struct Routes {
+    router: Router<SharedState>,
+    table: Vec<(&'static str, &'static str)>,
+}
+
+impl Routes {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            table: Vec::new(),
+        }
+    }
+
+    fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        route: MethodRouter<SharedState>,
+    ) -> Self {
+        self.router = self.router.route(path, route);
+        self.table.push((method, path));
+        self
+    }
+
+    pub fn get<H: Handler<T, SharedState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+        self.add("get", path, axum::routing::get(h))
+    }
+
+    pub fn post<H: Handler<T, SharedState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+        self.add("post", path, axum::routing::post(h))
+    }
+
+    pub fn put<H: Handler<T, SharedState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+        self.add("put", path, axum::routing::put(h))
+    }
+
+    pub fn delete<H: Handler<T, SharedState>, T: 'static>(self, path: &'static str, h: H) -> Self {
+        self.add("delete", path, axum::routing::delete(h))
+    }
+
+    /// A POST that carries an upload, with a body limit of `limit` bytes.
+    pub fn post_upload<H: Handler<T, SharedState>, T: 'static>(
+        self,
+        path: &'static str,
+        limit: usize,
+        h: H,
+    ) -> Self {
+        self.add(
+            "post",
+            path,
+            axum::routing::post(h).layer(DefaultBodyLimit::max(limit)),
+        )
+    }
+}
+
+fn all_routes() -> Routes {
+    let routes = Routes::new()
+        .get("/healthz", healthz)
+        .get("/openapi.json", openapi::serve);
+    v1::routes(routes)
+}
+
+/// Every (method, path) the server routes, in registration order.
+pub fn route_table() -> Vec<(&'static str, &'static str)> {
+    all_routes().table
+}
+
+/// The whole HTTP application.
+pub fn router(state: SharedState) -> Router {
+    all_routes()
+        .router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<SharedState>) -> Response {
+    match state.engine.store().ping().await {
+        Ok(()) => Json(json!({ "status": "ok", "storage": state.engine.store().backend() }))
+            .into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: storage unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "storage unreachable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Unknown paths answer in the dialect their prefix names.
+async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/v1/") {
+        return v1::error::V1Error::no_route().into_response();
+    }
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({ "status": "not found" })),
+    )
+        .into_response()
+}
+
+async fn method_not_allowed(uri: Uri) -> Response {
+    if uri.path().starts_with("/v1/") {
+        return v1::error::V1Error::method_not_allowed().into_response();
+    }
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        Json(json!({ "status": "method not allowed" })),
+    )
+        .into_response()
+}

@@ -1,0 +1,134 @@
+//! Seed 003's error body: `{status: 300, error, field, debug}`, with a fitting
+//! HTTP status. The table of codes is in docs/api/question-chat.md.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::domain::conversation::RuleError;
+use crate::engine::Error;
+
+/// An error as the question-chat dialect reports it.
+#[derive(Debug)]
+pub struct V1Error {
+    pub http: StatusCode,
+    pub code: u32,
+    pub field: Option<&'static str>,
+    pub debug: String,
+}
+
+impl V1Error {
+    pub fn missing(field: &'static str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            1001,
+            Some(field),
+            format!("{field} is required"),
+        )
+    }
+
+    pub fn invalid(field: &'static str, debug: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, 1002, Some(field), debug)
+    }
+
+    pub fn bad_encoding(field: &'static str, debug: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, 1003, Some(field), debug)
+    }
+
+    pub fn too_large(field: Option<&'static str>, debug: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, 1004, field, debug)
+    }
+
+    pub fn no_route() -> Self {
+        Self::new(StatusCode::NOT_FOUND, 3000, None, "no such endpoint")
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            3007,
+            None,
+            "this endpoint does not take that method",
+        )
+    }
+
+    pub fn media_not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, 3005, None, "media not found")
+    }
+
+    fn new(
+        http: StatusCode,
+        code: u32,
+        field: Option<&'static str>,
+        debug: impl Into<String>,
+    ) -> Self {
+        Self {
+            http,
+            code,
+            field,
+            debug: debug.into(),
+        }
+    }
+}
+
+impl From<Error> for V1Error {
+    fn from(e: Error) -> Self {
+        use StatusCode as S;
+        let debug = e.to_string();
+        let (http, code, field) = match &e {
+            Error::Invalid { field, .. } => (S::BAD_REQUEST, 1002, Some(*field)),
+            Error::TooLarge(_) => (S::PAYLOAD_TOO_LARGE, 1004, None),
+            Error::Unauthenticated("unknown session") => (S::UNAUTHORIZED, 2001, Some("session")),
+            Error::Unauthenticated(_) => (S::UNAUTHORIZED, 2002, None),
+            Error::Forbidden("the agent is not active") => (S::FORBIDDEN, 2004, Some("serv_id")),
+            Error::Forbidden(_) => (S::FORBIDDEN, 2003, None),
+            Error::NotFound("question") => (S::NOT_FOUND, 3001, Some("question_id")),
+            Error::NotFound("user") => (S::NOT_FOUND, 3002, Some("user_id")),
+            Error::NotFound("template") => (S::NOT_FOUND, 3003, Some("template_id")),
+            Error::NotFound("item") => (S::NOT_FOUND, 3004, Some("item_id")),
+            Error::NotFound("agent") => (S::NOT_FOUND, 3006, Some("serv_id")),
+            Error::NotFound(_) => (S::NOT_FOUND, 3000, None),
+            Error::Rule(rule) => (S::CONFLICT, rule_code(*rule), Some("question_id")),
+            Error::Conflict("client_msg_id is already used in this question") => {
+                (S::CONFLICT, 4006, Some("client_msg_id"))
+            }
+            Error::Conflict(_) => (S::CONFLICT, 4007, None),
+            Error::Storage(err) => {
+                tracing::error!(error = %err, "storage failed");
+                return Self::new(
+                    S::SERVICE_UNAVAILABLE,
+                    5001,
+                    None,
+                    "storage unavailable, retry later",
+                );
+            }
+            Error::Internal(msg) => {
+                tracing::error!(error = %msg, "internal error");
+                return Self::new(S::INTERNAL_SERVER_ERROR, 5000, None, "internal error");
+            }
+        };
+        Self::new(http, code, field, debug)
+    }
+}
+
+fn rule_code(rule: RuleError) -> u32 {
+    match rule {
+        RuleError::AlreadyServed => 4001,
+        RuleError::Finished => 4002,
+        RuleError::NotServing => 4003,
+        RuleError::ServedByAnother => 4004,
+        RuleError::NotFinished => 4005,
+        RuleError::NotWaiting | RuleError::SameAgent => 4007,
+    }
+}
+
+impl IntoResponse for V1Error {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "status": 300, "error": self.code, "debug": self.debug });
+        if let Some(field) = self.field {
+            body["field"] = json!(field);
+        }
+        (self.http, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,183 @@
+//! Configuration: command-line flags, then `KEFU_*` environment variables,
+//! then an optional TOML file (`--config`), then defaults, in that order of
+//! precedence. Flags and variables are declared together in `main.rs` (clap);
+//! this module merges them with the file and fills in the defaults.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "kefu-data";
+
+/// Values as given by flags or environment; `None` means "not given".
+#[derive(Clone, Debug, Default, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "KEFU_LISTEN", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Folder for everything kefu keeps: the SQLite database and uploaded media
+    /// [default: ./kefu-data]
+    #[arg(long, env = "KEFU_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB
+    /// [default: sqlite://DATA_DIR/kefu.db]
+    #[arg(long, env = "KEFU_DATABASE", value_name = "URL")]
+    pub database: Option<String>,
+    /// Redis URL for fan-out between several kefu nodes (redis://HOST:PORT)
+    ///
+    #[arg(long, env = "KEFU_REDIS", value_name = "URL")]
+    pub redis: Option<String>,
+    /// Base URL clients reach this server at; media URLs start with it
+    /// [default: http://LISTEN]
+    #[arg(long, env = "KEFU_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+}
+
+/// The resolved configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database: String,
+    pub redis: Option<String>,
+    pub public_url: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("bad configuration file {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Merges flags/environment (`given`) over the file at `file` over defaults.
+    pub fn resolve(given: Settings, file: Option<&Path>) -> Result<Self, ConfigError> {
+        let from_file = match file {
+            Some(path) => read_file(path)?,
+            None => Settings::default(),
+        };
+        let listen = match given.listen.or(from_file.listen) {
+            Some(addr) => addr,
+            None => DEFAULT_LISTEN.parse().expect("the default address parses"),
+        };
+        let data_dir = given
+            .data_dir
+            .or(from_file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let database = given
+            .database
+            .or(from_file.database)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("kefu.db").display()));
+        if !["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|s| database.starts_with(s))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "--database must be sqlite://PATH or postgres://..., not {database:?}"
+            )));
+        }
+        let redis = given.redis.or(from_file.redis);
+        if let Some(url) = &redis {
+            if !url.starts_with("redis://") && !url.starts_with("rediss://") {
+                return Err(ConfigError::Invalid(format!(
+                    "--redis must be a redis:// URL, not {url:?}"
+                )));
+            }
+        }
+        let public_url = given
+            .public_url
+            .or(from_file.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_owned();
+        Ok(Self {
+            listen,
+            data_dir,
+            database,
+            redis,
+            public_url,
+        })
+    }
+
+    /// Where uploaded media live.
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+}
+
+fn read_file(path: &Path) -> Result<Settings, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_flags() {
+        let c = Config::resolve(Settings::default(), None).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database, "sqlite://kefu-data/kefu.db");
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let path = std::env::temp_dir().join(format!("kefu-{}.toml", crate::ids::random_token(8)));
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:9000\"\ndata_dir = \"/srv/kefu\"\n",
+        )
+        .unwrap();
+        let given = Settings {
+            listen: Some("127.0.0.1:9100".parse().unwrap()),
+            ..Settings::default()
+        };
+        let c = Config::resolve(given, Some(&path)).unwrap();
+        assert_eq!(c.listen.port(), 9100);
+        assert_eq!(c.data_dir, PathBuf::from("/srv/kefu"));
+        assert_eq!(c.database, "sqlite:///srv/kefu/kefu.db");
+        std::fs::remove_file(path).ok();
+    }
+
+    #[test]
+    fn unknown_schemes_and_keys_are_refused() {
+        let given = Settings {
+            database: Some("mysql://x".into()),
+            ..Settings::default()
+        };
+        assert!(Config::resolve(given, None).is_err());
+        let given = Settings {
+            redis: Some("http://x".into()),
+            ..Settings::default()
+        };
+        assert!(Config::resolve(given, None).is_err());
+        let path = std::env::temp_dir().join(format!("kefu-{}.toml", crate::ids::random_token(8)));
+        std::fs::write(&path, "lisen = \"x\"\n").unwrap();
+        assert!(matches!(
+            Config::resolve(Settings::default(), Some(&path)),
+            Err(ConfigError::Parse { .. })
+        ));
+        std::fs::remove_file(path).ok();
+    }
+}

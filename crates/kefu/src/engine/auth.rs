@@ -1,0 +1,233 @@
+//! Who is calling: tenant keys, customer sessions, and agents bound to them.
+//!
+//! A session is a 12-character random credential the server issues (seed 003);
+//! only its SHA-256 is stored. `serv/bind` proves an agent's password once and
+//! binds the agent to the session; from then on the session plus `serv_id`
+//! act as that agent, until `serv/unbind`. A `serv_id` alone never acts.
+
+use super::tenants::{validate_account, verify_password};
+use super::{Engine, Error, Result};
+use crate::ids::{new_id, now, random_token, sha256_hex};
+use crate::storage::{AgentRow, CustomerRow, TenantRow};
+
+/// Seed 003 session length.
+pub const SESSION_LEN: usize = 12;
+
+/// A customer's session.
+#[derive(Clone, Debug)]
+pub struct SessionCtx {
+    pub tenant_id: i64,
+    pub token_hash: String,
+    pub customer_id: String,
+    pub user_id: String,
+    pub identify: Option<String>,
+    pub bound_agent: Option<i64>,
+}
+
+/// An agent acting through a session bound to it.
+#[derive(Clone, Debug)]
+pub struct AgentCtx {
+    pub session: SessionCtx,
+    pub agent: AgentRow,
+}
+
+impl AgentCtx {
+    pub fn tenant_id(&self) -> i64 {
+        self.agent.tenant_id
+    }
+}
+
+/// Either side of a conversation.
+#[derive(Clone, Debug)]
+pub enum Caller {
+    Customer(SessionCtx),
+    Agent(AgentCtx),
+}
+
+impl Caller {
+    pub fn tenant_id(&self) -> i64 {
+        match self {
+            Caller::Customer(s) => s.tenant_id,
+            Caller::Agent(a) => a.tenant_id(),
+        }
+    }
+}
+
+/// Limits on what a tenant's backend may say about its users.
+pub const MAX_USER_ID: usize = 64;
+pub const MAX_USER_NAME: usize = 64;
+pub const MAX_AVATAR_URL: usize = 512;
+pub const MAX_IDENTIFY: usize = 80;
+
+/// A customer profile the enterprise backend vouches for.
+pub struct NewCustomer<'a> {
+    pub user_id: &'a str,
+    pub name: &'a str,
+    pub avatar_url: &'a str,
+    pub identify: Option<&'a str>,
+}
+
+impl Engine {
+    /// Checks a tenant's key pair (server-side credentials).
+    pub async fn tenant_by_keys(&self, api_key: &str, secret_key: &str) -> Result<TenantRow> {
+        let tenant = self.store.tenant_by_api_key(api_key).await?;
+        let secret_hash = sha256_hex(secret_key.as_bytes());
+        match tenant {
+            Some(t) if constant_time_eq(t.secret_hash.as_bytes(), secret_hash.as_bytes()) => Ok(t),
+            _ => Err(Error::Unauthenticated("wrong api_key or secret_key")),
+        }
+    }
+
+    /// Issues a session for one of the tenant's users, creating or updating the
+    /// customer. Returns the session (shown once) and the customer.
+    pub async fn mint_session(
+        &self,
+        tenant_id: i64,
+        new: &NewCustomer<'_>,
+    ) -> Result<(String, CustomerRow)> {
+        check_len("user_id", new.user_id, 1, MAX_USER_ID)?;
+        check_len("name", new.name, 0, MAX_USER_NAME)?;
+        check_len("avatar", new.avatar_url, 0, MAX_AVATAR_URL)?;
+        if let Some(identify) = new.identify {
+            check_len("identify", identify, 1, MAX_IDENTIFY)?;
+        }
+        let now = now();
+        let customer = self
+            .store
+            .upsert_customer(
+                tenant_id,
+                &new_id(),
+                new.user_id,
+                new.name,
+                new.avatar_url,
+                now,
+            )
+            .await?;
+        if let Some(identify) = new.identify {
+            self.store.ensure_app(tenant_id, identify, now).await?;
+        }
+        let token = random_token(SESSION_LEN);
+        self.store
+            .insert_session(
+                &sha256_hex(token.as_bytes()),
+                tenant_id,
+                &customer.id,
+                new.identify,
+                now,
+            )
+            .await?;
+        Ok((token, customer))
+    }
+
+    /// Resolves a session the server issued.
+    pub async fn session(&self, token: &str) -> Result<SessionCtx> {
+        let token_hash = sha256_hex(token.as_bytes());
+        let row = self
+            .store
+            .session(&token_hash)
+            .await?
+            .ok_or(Error::Unauthenticated("unknown session"))?;
+        Ok(SessionCtx {
+            tenant_id: row.tenant_id,
+            token_hash,
+            customer_id: row.customer_id,
+            user_id: row.user_id,
+            identify: row.identify,
+            bound_agent: row.agent_id,
+        })
+    }
+
+    /// Resolves a session bound to the agent `serv_id`, who must be active.
+    pub async fn agent(&self, token: &str, serv_id: &str) -> Result<AgentCtx> {
+        validate_account(serv_id)?;
+        let session = self.session(token).await?;
+        let agent = match session.bound_agent {
+            Some(id) => self.store.agent_by_id(session.tenant_id, id).await?,
+            None => None,
+        };
+        match agent {
+            Some(agent) if agent.account == serv_id => {
+                if !agent.is_active() {
+                    return Err(Error::Forbidden("the agent is not active"));
+                }
+                Ok(AgentCtx { session, agent })
+            }
+            _ => Err(Error::Forbidden("the session is not bound to this serv_id")),
+        }
+    }
+
+    /// `serv/bind`: proves the agent's password and binds it to the session.
+    pub async fn bind(&self, token: &str, serv_id: &str, password: &str) -> Result<AgentCtx> {
+        let session = self.session(token).await?;
+        let agent = self
+            .check_agent_password(session.tenant_id, serv_id, password)
+            .await?;
+        self.store
+            .bind_session(session.tenant_id, &session.token_hash, Some(agent.id))
+            .await?;
+        Ok(AgentCtx {
+            session: SessionCtx {
+                bound_agent: Some(agent.id),
+                ..session
+            },
+            agent,
+        })
+    }
+
+    /// `serv/unbind`: proves the password again and releases the session.
+    pub async fn unbind(&self, token: &str, serv_id: &str, password: &str) -> Result<()> {
+        let session = self.session(token).await?;
+        let agent = self
+            .check_agent_password(session.tenant_id, serv_id, password)
+            .await?;
+        if session.bound_agent != Some(agent.id) {
+            return Err(Error::Forbidden("the session is not bound to this serv_id"));
+        }
+        self.store
+            .bind_session(session.tenant_id, &session.token_hash, None)
+            .await?;
+        Ok(())
+    }
+
+    async fn check_agent_password(
+        &self,
+        tenant_id: i64,
+        serv_id: &str,
+        password: &str,
+    ) -> Result<AgentRow> {
+        validate_account(serv_id)?;
+        super::tenants::validate_password(password)?;
+        let agent = self.store.agent_by_account(tenant_id, serv_id).await?;
+        let hash = agent.as_ref().map(|a| a.password_hash.clone());
+        if !verify_password(password.to_owned(), hash).await? {
+            return Err(Error::Unauthenticated("wrong serv_id or password"));
+        }
+        let agent = agent.ok_or(Error::Unauthenticated("wrong serv_id or password"))?;
+        if !agent.is_active() {
+            return Err(Error::Forbidden("the agent is not active"));
+        }
+        Ok(agent)
+    }
+}
+
+/// Checks that `value` has `min..=max` characters and no control characters.
+pub fn check_len(field: &'static str, value: &str, min: usize, max: usize) -> Result<()> {
+    let len = value.chars().count();
+    if len < min || len > max {
+        return Err(Error::invalid(
+            field,
+            format!("{field} must be {min} to {max} characters"),
+        ));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Error::invalid(
+            field,
+            format!("{field} must not contain control characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,173 @@
+//! Chat messages: sending (text, image, audio) and history.
+
+use super::auth::Caller;
+use super::{Engine, Error, Result};
+use crate::domain::conversation::{may_send, Actor};
+use crate::domain::message::{validate_text, Body, SenderType};
+use crate::domain::paging::PageRequest;
+use crate::ids::{new_id, now};
+use crate::media::MediaError;
+use crate::storage::{ConversationRow, InsertOutcome, MessageRow};
+
+/// What a sender uploads; media arrive decoded (the dialect undoes base64).
+pub enum Upload {
+    Text(String),
+    Image(Vec<u8>),
+    Audio { bytes: Vec<u8>, len_secs: i64 },
+}
+
+/// Longest audio message, in seconds.
+pub const MAX_AUDIO_SECS: i64 = 600;
+
+const MAX_ATTEMPTS: usize = 8;
+
+impl Engine {
+    /// Sends a chat message in a question. With a `client_msg_id`, a retried
+    /// send returns the message stored the first time instead of a second one.
+    pub async fn send(
+        &self,
+        caller: &Caller,
+        question_id: &str,
+        upload: Upload,
+        client_msg_id: Option<String>,
+    ) -> Result<MessageRow> {
+        let question = self.visible_question(caller, question_id).await?;
+        let (sender, sender_type, actor) = match caller {
+            Caller::Customer(s) => (s.user_id.clone(), SenderType::Customer, Actor::Customer),
+            Caller::Agent(a) => (
+                a.agent.account.clone(),
+                SenderType::Agent,
+                Actor::Agent(a.agent.id),
+            ),
+        };
+        let mut message = MessageRow {
+            id: new_id(),
+            tenant_id: caller.tenant_id(),
+            conversation_id: question.id.clone(),
+            sender,
+            sender_type: sender_type.code(),
+            kind: 0,
+            text: None,
+            media_path: None,
+            audio_len: None,
+            action: None,
+            client_msg_id,
+            created_at: now(),
+        };
+        if let Some(existing) = self.store.message_by_client_id(&message).await? {
+            return same_sender(existing, &message);
+        }
+        // Check before storing media, so a refused send leaves nothing behind.
+        may_send(question.state(), actor)?;
+        let body = self.store_upload(upload).await?;
+        message.kind = body.kind();
+        match body {
+            Body::Text(text) => message.text = Some(text),
+            Body::Image { path } => message.media_path = Some(path),
+            Body::Audio { path, len_secs } => {
+                message.media_path = Some(path);
+                message.audio_len = Some(len_secs);
+            }
+            Body::Notice(_) => return Err(Error::Internal("a notice is not an upload".into())),
+        }
+        let mut question = question;
+        for _ in 0..MAX_ATTEMPTS {
+            match self
+                .store
+                .insert_chat_message(question.version, &message)
+                .await?
+            {
+                InsertOutcome::Stored => return Ok(message),
+                InsertOutcome::Duplicate(existing) => return same_sender(existing, &message),
+                InsertOutcome::StateChanged => {
+                    question = self.visible_question(caller, question_id).await?;
+                    may_send(question.state(), actor)?;
+                }
+            }
+        }
+        Err(Error::Conflict("the question kept changing; retry"))
+    }
+
+    /// One page of a question's history, for its customer or any agent of the tenant.
+    pub async fn history(
+        &self,
+        caller: &Caller,
+        question_id: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<MessageRow>> {
+        let question = self.visible_question(caller, question_id).await?;
+        Ok(self
+            .store
+            .list_messages(caller.tenant_id(), &question.id, page)
+            .await?)
+    }
+
+    /// The question if the caller may see it: its own customer, or an agent of
+    /// the tenant. Anything else does not exist for the caller.
+    async fn visible_question(
+        &self,
+        caller: &Caller,
+        question_id: &str,
+    ) -> Result<ConversationRow> {
+        match caller {
+            Caller::Customer(s) => self.own_question(s, question_id).await,
+            Caller::Agent(a) => self
+                .store
+                .conversation(a.tenant_id(), question_id)
+                .await?
+                .ok_or(Error::NotFound("question")),
+        }
+    }
+
+    async fn store_upload(&self, upload: Upload) -> Result<Body> {
+        Ok(match upload {
+            Upload::Text(text) => {
+                validate_text(&text).map_err(|why| Error::invalid("text", why))?;
+                Body::Text(text)
+            }
+            Upload::Image(bytes) => Body::Image {
+                path: self
+                    .media
+                    .put_image(&bytes)
+                    .await
+                    .map_err(|e| media_error("image", e))?,
+            },
+            Upload::Audio { bytes, len_secs } => {
+                if !(1..=MAX_AUDIO_SECS).contains(&len_secs) {
+                    return Err(Error::invalid(
+                        "audio_len",
+                        "audio_len must be 1 to 600 seconds",
+                    ));
+                }
+                Body::Audio {
+                    path: self
+                        .media
+                        .put_audio(&bytes)
+                        .await
+                        .map_err(|e| media_error("audio", e))?,
+                    len_secs,
+                }
+            }
+        })
+    }
+}
+
+fn same_sender(existing: MessageRow, attempt: &MessageRow) -> Result<MessageRow> {
+    if existing.sender == attempt.sender && existing.sender_type == attempt.sender_type {
+        Ok(existing)
+    } else {
+        Err(Error::Conflict(
+            "client_msg_id is already used in this question",
+        ))
+    }
+}
+
+fn media_error(field: &'static str, e: MediaError) -> Error {
+    match e {
+        MediaError::TooLarge { limit } => {
+            Error::TooLarge(format!("{field} is larger than {limit} bytes"))
+        }
+        MediaError::Io(e) => Error::Internal(format!("storing media failed: {e}")),
+        other => Error::invalid(field, other.to_string()),
+    }
+}

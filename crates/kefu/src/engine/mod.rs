@@ -1,0 +1,80 @@
+//! The engine: the shared services every dialect calls. It applies the
+//! domain rules, talks to storage and media, and answers in domain terms;
+//! the dialects in `api/` only translate paths, fields, envelopes and errors.
+
+mod auth;
+mod messages;
+mod questions;
+mod templates;
+mod tenants;
+
+pub use auth::{AgentCtx, Caller, NewCustomer, SessionCtx, SESSION_LEN};
+pub use messages::Upload;
+pub use questions::{CustomerList, CustomerProfile};
+pub use tenants::TenantCredentials;
+
+use crate::domain::conversation::RuleError;
+use crate::media::MediaStore;
+use crate::storage::Store;
+
+/// Everything that can go wrong in an engine call, in domain terms.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A parameter is missing, malformed or out of bounds.
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    /// The caller could not be identified (unknown session, wrong password).
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// The caller is known but may not do this.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// No such thing, or not of the caller's tenant.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The conversation's state does not allow it.
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    /// It collides with something that exists.
+    #[error("{0}")]
+    Conflict(&'static str),
+    /// An upload exceeds its size limit.
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("storage failed: {0}")]
+    Storage(#[from] sqlx::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The shared services. Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    store: Store,
+    media: MediaStore,
+}
+
+impl Engine {
+    pub fn new(store: Store, media: MediaStore) -> Self {
+        Self { store, media }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn media(&self) -> &MediaStore {
+        &self.media
+    }
+}

@@ -1,0 +1,183 @@
+//! Tenants and agents: creation (CLI, first start) and credentials.
+
+use serde::Serialize;
+
+use super::{Engine, Error, Result};
+use crate::ids::{now, random_token, sha256_hex};
+use crate::storage::{is_unique_violation, NewAgent, NewTenant};
+
+/// What a new tenant's owner is shown once: its keys and admin login.
+#[derive(Debug, Serialize)]
+pub struct TenantCredentials {
+    pub tenant_id: i64,
+    pub name: String,
+    pub api_key: String,
+    pub secret_key: String,
+    pub admin: AdminLogin,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AdminLogin {
+    /// Seed 003 `serv_id`, seed 002 `sPassportName`.
+    pub account: String,
+    pub password: String,
+    #[serde(rename = "sId")]
+    pub agent_id: i64,
+}
+
+pub const MAX_TENANT_NAME: usize = 100;
+
+impl Engine {
+    /// Creates a tenant with fresh keys and an `admin` agent with a random password.
+    pub async fn create_tenant(&self, name: &str) -> Result<TenantCredentials> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > MAX_TENANT_NAME {
+            return Err(Error::invalid("name", "name must be 1 to 100 characters"));
+        }
+        let api_key = random_token(24);
+        let secret_key = random_token(40);
+        let password = random_token(16);
+        let password_hash = hash_password(password.clone()).await?;
+        let (tenant_id, agent_id) = self
+            .store
+            .create_tenant(&NewTenant {
+                name,
+                api_key: &api_key,
+                secret_hash: &sha256_hex(secret_key.as_bytes()),
+                admin_account: "admin",
+                admin_password_hash: &password_hash,
+                now: now(),
+            })
+            .await?;
+        Ok(TenantCredentials {
+            tenant_id,
+            name: name.to_owned(),
+            api_key,
+            secret_key,
+            admin: AdminLogin {
+                account: "admin".to_owned(),
+                password,
+                agent_id,
+            },
+        })
+    }
+
+    /// On a first start (no tenant at all), creates the demo tenant.
+    pub async fn ensure_demo_tenant(&self) -> Result<Option<TenantCredentials>> {
+        if self.store.tenant_count().await? > 0 {
+            return Ok(None);
+        }
+        self.create_tenant("Demo").await.map(Some)
+    }
+
+    /// Creates an agent of a tenant (the administration API builds on this).
+    pub async fn create_agent(
+        &self,
+        tenant_id: i64,
+        account: &str,
+        password: &str,
+        name: &str,
+        is_admin: bool,
+    ) -> Result<i64> {
+        validate_account(account)?;
+        validate_password(password)?;
+        let password_hash = hash_password(password.to_owned()).await?;
+        let created = self
+            .store
+            .insert_agent(&NewAgent {
+                tenant_id,
+                account,
+                password_hash: &password_hash,
+                name,
+                is_admin,
+                now: now(),
+            })
+            .await;
+        match created {
+            Err(e) if is_unique_violation(&e) => Err(Error::Conflict("the account already exists")),
+            other => Ok(other?),
+        }
+    }
+
+    /// Moves an agent to the recycle bin (0), back (1) or purges it (2).
+    pub async fn set_agent_stat(&self, tenant_id: i64, agent_id: i64, is_stat: i64) -> Result<()> {
+        if !self
+            .store
+            .set_agent_stat(tenant_id, agent_id, is_stat)
+            .await?
+        {
+            return Err(Error::NotFound("agent"));
+        }
+        Ok(())
+    }
+}
+
+/// Seed 003 `serv_id`: 1–20 characters.
+pub fn validate_account(account: &str) -> Result<()> {
+    let len = account.chars().count();
+    if len == 0 || len > 20 || account.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "serv_id",
+            "serv_id must be 1 to 20 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Seed 003 `password`: 1–20 characters.
+pub fn validate_password(password: &str) -> Result<()> {
+    let len = password.chars().count();
+    if len == 0 || len > 20 {
+        return Err(Error::invalid(
+            "password",
+            "password must be 1 to 20 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Argon2id with the crate's defaults, off the async workers.
+pub async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+        let salt = SaltString::generate(&mut OsRng);
+        argon2::Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| Error::Internal(format!("hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))?
+}
+
+/// Checks a password against a stored hash, off the async workers. With no
+/// hash (unknown account) it still does the work, so that timing does not
+/// tell which accounts exist.
+pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| {
+            DUMMY
+                .get_or_init(|| {
+                    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+                    let salt = SaltString::generate(&mut OsRng);
+                    argon2::Argon2::default()
+                        .hash_password(b"not a password", &salt)
+                        .map(|h| h.to_string())
+                        .unwrap_or_default()
+                })
+                .clone()
+        });
+        let Ok(parsed) = PasswordHash::new(&hash) else {
+            return false;
+        };
+        let matches = argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        known && matches
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))
+}

@@ -1,0 +1,10 @@
+//! kefu (客服): a customer-service chat server. See ARCHITECTURE.md for the map.
+
+pub mod api;
+pub mod config;
+pub mod domain;
+pub mod engine;
+pub mod ids;
+pub mod media;
+pub mod server;
+pub mod storage;

@@ -1,0 +1,167 @@
+//! The `kefu` binary: `kefu serve` runs the whole product; `kefu tenant create`
+//! adds a tenant.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kefu::config::{Config, Settings};
+use kefu::server;
+use tokio::net::TcpListener;
+
+#[derive(Parser)]
+#[command(
+    name = "kefu",
+    version,
+    about = "kefu (客服): customer-service chat server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (with no flags: 127.0.0.1:8080, everything in ./kefu-data).
+    Serve {
+        #[command(flatten)]
+        settings: Settings,
+        /// TOML file with any of: listen, data_dir, database, redis, public_url
+        #[arg(long, env = "KEFU_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Manage tenants.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create a tenant; prints its api_key, secret_key and admin login as JSON.
+    Create {
+        /// The tenant's name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        settings: Settings,
+        #[arg(long, env = "KEFU_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KEFU_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kefu: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("kefu: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve { settings, config } => serve(settings, config).await,
+        Command::Tenant {
+            command:
+                TenantCommand::Create {
+                    name,
+                    settings,
+                    config,
+                },
+        } => {
+            let config = Config::resolve(settings, config.as_deref()).map_err(|e| e.to_string())?;
+            let engine = server::open_engine(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            let created = engine
+                .create_tenant(&name)
+                .await
+                .map_err(|e| e.to_string())?;
+            engine.store().close().await;
+            let json = serde_json::to_string_pretty(&created).map_err(|e| e.to_string())?;
+            println!("{json}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String> {
+    let config = Config::resolve(settings, config.as_deref()).map_err(|e| e.to_string())?;
+    let engine = server::open_engine(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    if config.redis.is_some() {
+        tracing::warn!(
+            "--redis is accepted but not used yet: this build fans out within one node only"
+        );
+    }
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("kefu is listening on http://{address}");
+    println!(
+        "  storage:  {} ({})",
+        engine.store().backend(),
+        redact(&config.database)
+    );
+    println!(
+        "  API:      {}/v1  (question chat, seed 003)",
+        config.public_url
+    );
+    println!("  API docs: {}/openapi.json", config.public_url);
+    if let Some(demo) = engine
+        .ensure_demo_tenant()
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        println!();
+        println!("First start: created the demo tenant. These secrets are shown only now:");
+        println!("  api_key:    {}", demo.api_key);
+        println!("  secret_key: {}", demo.secret_key);
+        println!(
+            "  admin login (serv_id / password): {} / {}",
+            demo.admin.account, demo.admin.password
+        );
+    }
+    let app = server::app(engine.clone(), config.public_url.clone());
+    server::serve(listener, app, server::shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    engine.store().close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// A database URL without its password, for printing.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,253 @@
+//! Conversations (seed 003 questions, seed 001 rooms) and their lists.
+
+use sqlx::QueryBuilder;
+
+use super::messages::{insert_message, MessageRow};
+use super::{Result, Store};
+use crate::domain::conversation::{State, Status};
+use crate::domain::paging::{Order, PageRequest};
+
+#[derive(Clone, Debug)]
+pub struct ConversationRow {
+    pub id: String,
+    pub tenant_id: i64,
+    pub identify: Option<String>,
+    pub customer_id: String,
+    pub title: String,
+    pub labels: String,
+    pub status: i64,
+    pub agent_id: Option<i64>,
+    pub version: i64,
+    pub created_at: f64,
+}
+
+impl ConversationRow {
+    /// The state the domain rules decide on. A status the code does not know
+    /// cannot be stored (the domain writes it), so Waiting is only a fallback.
+    pub fn state(&self) -> State {
+        State {
+            status: Status::from_code(self.status).unwrap_or(Status::Waiting),
+            agent: self.agent_id,
+        }
+    }
+}
+
+/// One line of a question list, with its customer, agent and last chat message.
+#[derive(Clone, Debug)]
+pub struct ConversationSummary {
+    pub id: String,
+    pub title: String,
+    pub status: i64,
+    pub created_at: f64,
+    pub user_id: String,
+    pub user_name: String,
+    pub avatar_url: String,
+    /// The serving (or last) agent's account, seed 003 `serv_id`.
+    pub serv_id: Option<String>,
+    pub last_kind: Option<i64>,
+    pub last_text: Option<String>,
+    pub last_sender: Option<String>,
+    pub last_sender_type: Option<i64>,
+    pub last_at: Option<f64>,
+}
+
+/// Which conversations a list shows.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    /// The tenant's pending pool (status 1).
+    Pending,
+    /// What an agent is serving (status 2).
+    AgentTasks { agent_id: i64 },
+    /// A customer's conversations, of one status or all.
+    Customer {
+        customer_id: String,
+        status: Option<Status>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct ConversationFilter {
+    pub tenant_id: i64,
+    pub scope: Scope,
+    pub identify: Option<String>,
+    pub label: Option<String>,
+}
+
+const COLUMNS: &str =
+    "id, tenant_id, identify, customer_id, title, labels, status, agent_id, version, created_at";
+
+impl Store {
+    /// Stores a new waiting conversation with its labels.
+    pub async fn insert_conversation(
+        &self,
+        row: &ConversationRow,
+        labels: &[String],
+    ) -> Result<()> {
+        with_pool!(self, write, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO conversations
+                 (id, tenant_id, identify, customer_id, title, labels, status, agent_id, version, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+            )
+            .bind(&row.id)
+            .bind(row.tenant_id)
+            .bind(&row.identify)
+            .bind(&row.customer_id)
+            .bind(&row.title)
+            .bind(&row.labels)
+            .bind(row.status)
+            .bind(row.agent_id)
+            .bind(row.version)
+            .bind(row.created_at)
+            .execute(&mut *tx)
+            .await?;
+            for label in labels {
+                sqlx::query(
+                    "INSERT INTO conversation_labels (conversation_id, tenant_id, label)
+                     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(&row.id)
+                .bind(row.tenant_id)
+                .bind(label)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn conversation(&self, tenant_id: i64, id: &str) -> Result<Option<ConversationRow>> {
+        with_pool!(self, read, pool => {
+            let sql = format!("SELECT {COLUMNS} FROM conversations WHERE tenant_id = $1 AND id = $2");
+            let row = sqlx::query(&sql).bind(tenant_id).bind(id).fetch_optional(pool).await?;
+            row.map(|row| {
+                Ok(decode!(&row => ConversationRow {
+                    id, tenant_id, identify, customer_id, title, labels, status, agent_id, version, created_at
+                }))
+            })
+            .transpose()
+        })
+    }
+
+    /// Moves the conversation to `next` and records the notice, but only if
+    /// nobody changed it since it was read at `expected_version` (compare and
+    /// swap). Returns false when it changed: the caller re-reads and decides again.
+    pub async fn apply_transition(
+        &self,
+        tenant_id: i64,
+        id: &str,
+        expected_version: i64,
+        next: State,
+        notice: &MessageRow,
+    ) -> Result<bool> {
+        with_pool!(self, write, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE conversations SET status = $1, agent_id = $2, version = version + 1, updated_at = $3
+                 WHERE tenant_id = $4 AND id = $5 AND version = $6",
+            )
+            .bind(next.status.code())
+            .bind(next.agent)
+            .bind(notice.created_at)
+            .bind(tenant_id)
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            insert_message!(&mut *tx, notice)?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// One page of a question list. Keyset paging on the time-ordered id keeps
+    /// every page an index range scan, however long the list.
+    pub async fn list_conversations(
+        &self,
+        filter: &ConversationFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<ConversationSummary>> {
+        with_pool!(self, read, pool => {
+            let mut q = QueryBuilder::new(
+                "SELECT c.id, c.title, c.status, c.created_at,
+                        cu.user_id, cu.name AS user_name, cu.avatar_url,
+                        a.account AS serv_id,
+                        m.kind AS last_kind, m.text AS last_text, m.sender AS last_sender,
+                        m.sender_type AS last_sender_type, m.created_at AS last_at
+                 FROM conversations c
+                 JOIN customers cu ON cu.id = c.customer_id
+                 LEFT JOIN agents a ON a.id = c.agent_id
+                 LEFT JOIN messages m ON m.id = c.last_message_id
+                 WHERE c.tenant_id = ",
+            );
+            q.push_bind(filter.tenant_id);
+            match &filter.scope {
+                Scope::Pending => {
+                    q.push(" AND c.status = ").push_bind(Status::Waiting.code());
+                }
+                Scope::AgentTasks { agent_id } => {
+                    q.push(" AND c.agent_id = ").push_bind(*agent_id);
+                    q.push(" AND c.status = ").push_bind(Status::Serving.code());
+                }
+                Scope::Customer { customer_id, status } => {
+                    q.push(" AND c.customer_id = ").push_bind(customer_id.clone());
+                    if let Some(status) = status {
+                        q.push(" AND c.status = ").push_bind(status.code());
+                    }
+                }
+            }
+            if let Some(identify) = &filter.identify {
+                q.push(" AND c.identify = ").push_bind(identify.clone());
+            }
+            if let Some(label) = &filter.label {
+                q.push(" AND c.id IN (SELECT conversation_id FROM conversation_labels WHERE tenant_id = ")
+                    .push_bind(filter.tenant_id)
+                    .push(" AND label = ")
+                    .push_bind(label.clone())
+                    .push(")");
+            }
+            if let Some(cursor) = &page.cursor {
+                q.push(match page.order {
+                    Order::OldestFirst => " AND c.id > ",
+                    Order::NewestFirst => " AND c.id < ",
+                })
+                .push_bind(cursor.as_str().to_owned());
+            }
+            q.push(match page.order {
+                Order::OldestFirst => " ORDER BY c.id ASC",
+                Order::NewestFirst => " ORDER BY c.id DESC",
+            });
+            q.push(" LIMIT ").push_bind(i64::from(page.limit));
+            q.push(" OFFSET ").push_bind(i64::from(page.offset));
+            let rows = q.build().fetch_all(pool).await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(decode!(row => ConversationSummary {
+                        id, title, status, created_at, user_id, user_name, avatar_url, serv_id,
+                        last_kind, last_text, last_sender, last_sender_type, last_at
+                    }))
+                })
+                .collect()
+        })
+    }
+
+    /// How many conversations (seed 001 groups) the customer has had.
+    pub async fn customer_conversation_count(
+        &self,
+        tenant_id: i64,
+        customer_id: &str,
+    ) -> Result<i64> {
+        with_pool!(self, read, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE tenant_id = $1 AND customer_id = $2")
+                .bind(tenant_id)
+                .bind(customer_id)
+                .fetch_one(pool)
+                .await
+        })
+    }
+}

@@ -1,0 +1,177 @@
+//! Customers (客户), the apps they use (`identify`) and their sessions.
+//! Sessions are stored as SHA-256 hashes only: a leaked database holds no
+//! usable credential.
+
+use super::{Result, Store};
+
+#[derive(Clone, Debug)]
+pub struct CustomerRow {
+    pub id: String,
+    pub tenant_id: i64,
+    pub user_id: String,
+    pub name: String,
+    pub avatar_url: String,
+}
+
+/// A session with the customer it belongs to and the agent bound to it, if any.
+#[derive(Clone, Debug)]
+pub struct SessionRow {
+    pub tenant_id: i64,
+    pub customer_id: String,
+    pub user_id: String,
+    pub identify: Option<String>,
+    pub agent_id: Option<i64>,
+}
+
+impl Store {
+    /// Creates the customer, or refreshes its name and avatar if the tenant
+    /// already has one with this `user_id`.
+    pub async fn upsert_customer(
+        &self,
+        tenant_id: i64,
+        new_id: &str,
+        user_id: &str,
+        name: &str,
+        avatar_url: &str,
+        now: f64,
+    ) -> Result<CustomerRow> {
+        with_pool!(self, write, pool => {
+            let row = sqlx::query(
+                "INSERT INTO customers (id, tenant_id, user_id, name, avatar_url, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (tenant_id, user_id)
+                 DO UPDATE SET name = excluded.name, avatar_url = excluded.avatar_url
+                 RETURNING id, tenant_id, user_id, name, avatar_url",
+            )
+            .bind(new_id)
+            .bind(tenant_id)
+            .bind(user_id)
+            .bind(name)
+            .bind(avatar_url)
+            .bind(now)
+            .fetch_one(pool)
+            .await?;
+            Ok(decode!(&row => CustomerRow { id, tenant_id, user_id, name, avatar_url }))
+        })
+    }
+
+    pub async fn customer(&self, tenant_id: i64, id: &str) -> Result<Option<CustomerRow>> {
+        with_pool!(self, read, pool => {
+            let row = sqlx::query(
+                "SELECT id, tenant_id, user_id, name, avatar_url FROM customers
+                 WHERE tenant_id = $1 AND id = $2",
+            )
+            .bind(tenant_id)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+            row.map(|row| Ok(decode!(&row => CustomerRow { id, tenant_id, user_id, name, avatar_url })))
+                .transpose()
+        })
+    }
+
+    pub async fn customer_by_user_id(
+        &self,
+        tenant_id: i64,
+        user_id: &str,
+    ) -> Result<Option<CustomerRow>> {
+        with_pool!(self, read, pool => {
+            let row = sqlx::query(
+                "SELECT id, tenant_id, user_id, name, avatar_url FROM customers
+                 WHERE tenant_id = $1 AND user_id = $2",
+            )
+            .bind(tenant_id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+            row.map(|row| Ok(decode!(&row => CustomerRow { id, tenant_id, user_id, name, avatar_url })))
+                .transpose()
+        })
+    }
+
+    /// Records an app (`identify`) of the tenant the first time it is seen.
+    pub async fn ensure_app(&self, tenant_id: i64, identify: &str, now: f64) -> Result<()> {
+        with_pool!(self, write, pool => {
+            sqlx::query(
+                "INSERT INTO apps (tenant_id, identify, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(tenant_id)
+            .bind(identify)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    pub async fn insert_session(
+        &self,
+        token_hash: &str,
+        tenant_id: i64,
+        customer_id: &str,
+        identify: Option<&str>,
+        now: f64,
+    ) -> Result<()> {
+        with_pool!(self, write, pool => {
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, tenant_id, customer_id, identify, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(token_hash)
+            .bind(tenant_id)
+            .bind(customer_id)
+            .bind(identify)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
+        with_pool!(self, read, pool => {
+            let row = sqlx::query(
+                "SELECT s.tenant_id, s.customer_id, c.user_id, s.identify, s.agent_id
+                 FROM sessions s JOIN customers c ON c.id = s.customer_id
+                 WHERE s.token_hash = $1",
+            )
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?;
+            row.map(|row| {
+                Ok(decode!(&row => SessionRow { tenant_id, customer_id, user_id, identify, agent_id }))
+            })
+            .transpose()
+        })
+    }
+
+    /// Binds the session to an agent (`Some`) or unbinds it (`None`).
+    pub async fn bind_session(
+        &self,
+        tenant_id: i64,
+        token_hash: &str,
+        agent_id: Option<i64>,
+    ) -> Result<()> {
+        with_pool!(self, write, pool => {
+            sqlx::query("UPDATE sessions SET agent_id = $1 WHERE tenant_id = $2 AND token_hash = $3")
+                .bind(agent_id)
+                .bind(tenant_id)
+                .bind(token_hash)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
+    /// How many sessions (devices) the customer holds.
+    pub async fn session_count(&self, tenant_id: i64, customer_id: &str) -> Result<i64> {
+        with_pool!(self, read, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE tenant_id = $1 AND customer_id = $2")
+                .bind(tenant_id)
+                .bind(customer_id)
+                .fetch_one(pool)
+                .await
+        })
+    }
+}

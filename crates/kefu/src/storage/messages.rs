@@ -1,0 +1,172 @@
+//! Messages: the chat history of a conversation, in id (= time) order.
+
+use sqlx::QueryBuilder;
+
+use super::{Result, Store};
+use crate::domain::paging::{Order, PageRequest};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageRow {
+    pub id: String,
+    pub tenant_id: i64,
+    pub conversation_id: String,
+    pub sender: String,
+    pub sender_type: i64,
+    pub kind: i64,
+    pub text: Option<String>,
+    pub media_path: Option<String>,
+    pub audio_len: Option<i64>,
+    pub action: Option<i64>,
+    pub client_msg_id: Option<String>,
+    pub created_at: f64,
+}
+
+/// What storing a chat message came to.
+#[derive(Debug)]
+pub enum InsertOutcome {
+    Stored,
+    /// The client already sent a message with this client id: that one.
+    Duplicate(MessageRow),
+    /// The conversation changed since it was read: decide again.
+    StateChanged,
+}
+
+const COLUMNS: &str =
+    "id, tenant_id, conversation_id, sender, sender_type, kind, text, media_path, \
+                       audio_len, action, client_msg_id, created_at";
+
+macro_rules! decode_message {
+    ($row:expr) => {
+        decode!($row => MessageRow {
+            id, tenant_id, conversation_id, sender, sender_type, kind, text, media_path,
+            audio_len, action, client_msg_id, created_at
+        })
+    };
+}
+
+/// Inserts one message (`$m: &MessageRow`) on `$conn`, usually the caller's
+/// transaction; evaluates to the number of rows stored (0 for a duplicate).
+macro_rules! insert_message {
+    ($conn:expr, $m:expr) => {{
+        let m: &MessageRow = $m;
+        sqlx::query(
+            "INSERT INTO messages
+             (id, tenant_id, conversation_id, sender, sender_type, kind, text, media_path,
+              audio_len, action, client_msg_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&m.id)
+        .bind(m.tenant_id)
+        .bind(&m.conversation_id)
+        .bind(&m.sender)
+        .bind(m.sender_type)
+        .bind(m.kind)
+        .bind(&m.text)
+        .bind(&m.media_path)
+        .bind(m.audio_len)
+        .bind(m.action)
+        .bind(&m.client_msg_id)
+        .bind(m.created_at)
+        .execute($conn)
+        .await
+        .map(|done| done.rows_affected())
+    }};
+}
+pub(super) use insert_message;
+
+impl Store {
+    /// Stores a chat message if the conversation is still at `expected_version`,
+    /// and makes it the conversation's last message. A message whose client id
+    /// was already stored in this conversation is not stored again.
+    pub async fn insert_chat_message(
+        &self,
+        expected_version: i64,
+        m: &MessageRow,
+    ) -> Result<InsertOutcome> {
+        if let Some(existing) = self.message_by_client_id(m).await? {
+            return Ok(InsertOutcome::Duplicate(existing));
+        }
+        let stored = with_pool!(self, write, pool => {
+            let mut tx = pool.begin().await?;
+            // Locks the conversation row (PostgreSQL) so that a concurrent quit or
+            // finish cannot slip between this check and the insert.
+            let done = sqlx::query(
+                "UPDATE conversations SET
+                    last_message_id = CASE WHEN last_message_id IS NULL OR last_message_id < $1
+                                           THEN $1 ELSE last_message_id END,
+                    updated_at = $2
+                 WHERE tenant_id = $3 AND id = $4 AND version = $5",
+            )
+            .bind(&m.id)
+            .bind(m.created_at)
+            .bind(m.tenant_id)
+            .bind(&m.conversation_id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Ok(InsertOutcome::StateChanged);
+            }
+            let inserted = insert_message!(&mut *tx, m)?;
+            tx.commit().await?;
+            inserted == 1
+        });
+        if stored {
+            return Ok(InsertOutcome::Stored);
+        }
+        // A concurrent retry with the same client id won the race.
+        match self.message_by_client_id(m).await? {
+            Some(existing) => Ok(InsertOutcome::Duplicate(existing)),
+            None => Err(sqlx::Error::RowNotFound),
+        }
+    }
+
+    pub async fn message_by_client_id(&self, m: &MessageRow) -> Result<Option<MessageRow>> {
+        let Some(client_msg_id) = &m.client_msg_id else {
+            return Ok(None);
+        };
+        with_pool!(self, read, pool => {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM messages
+                 WHERE tenant_id = $1 AND conversation_id = $2 AND client_msg_id = $3"
+            );
+            let row = sqlx::query(&sql)
+                .bind(m.tenant_id)
+                .bind(&m.conversation_id)
+                .bind(client_msg_id)
+                .fetch_optional(pool)
+                .await?;
+            row.map(|row| Ok(decode_message!(&row))).transpose()
+        })
+    }
+
+    /// One page of a conversation's history.
+    pub async fn list_messages(
+        &self,
+        tenant_id: i64,
+        conversation_id: &str,
+        page: &PageRequest,
+    ) -> Result<Vec<MessageRow>> {
+        with_pool!(self, read, pool => {
+            let mut q = QueryBuilder::new(format!("SELECT {COLUMNS} FROM messages WHERE tenant_id = "));
+            q.push_bind(tenant_id);
+            q.push(" AND conversation_id = ").push_bind(conversation_id.to_owned());
+            if let Some(cursor) = &page.cursor {
+                q.push(match page.order {
+                    Order::OldestFirst => " AND id > ",
+                    Order::NewestFirst => " AND id < ",
+                })
+                .push_bind(cursor.as_str().to_owned());
+            }
+            q.push(match page.order {
+                Order::OldestFirst => " ORDER BY id ASC",
+                Order::NewestFirst => " ORDER BY id DESC",
+            });
+            q.push(" LIMIT ").push_bind(i64::from(page.limit));
+            q.push(" OFFSET ").push_bind(i64::from(page.offset));
+            let rows = q.build().fetch_all(pool).await?;
+            rows.iter().map(|row| Ok(decode_message!(row))).collect()
+        })
+    }
+}

@@ -1,0 +1,145 @@
+//! Storage: one interface ([`Store`]) over two backends, SQLite (embedded
+//! default, WAL) and PostgreSQL, chosen from the database URL's scheme.
+//!
+//! Every query is written once: [`with_pool!`] expands the same code for each
+//! backend's pool, so the two cannot drift apart; only connection setup and
+//! migrations differ. Every query takes the tenant id, so no caller can read
+//! across tenants by forgetting a filter.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+/// Runs `$body` with `$pool` bound to the backend's pool: the reading pool or
+/// the writing one (on SQLite one connection writes, so writers queue instead
+/// of failing with SQLITE_BUSY; PostgreSQL uses one pool for both).
+macro_rules! with_pool {
+    ($store:expr, read, $pool:ident => $body:expr) => {
+        match &$store.pools {
+            $crate::storage::Pools::Sqlite { read: $pool, .. } => $body,
+            $crate::storage::Pools::Postgres($pool) => $body,
+        }
+    };
+    ($store:expr, write, $pool:ident => $body:expr) => {
+        match &$store.pools {
+            $crate::storage::Pools::Sqlite { write: $pool, .. } => $body,
+            $crate::storage::Pools::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Builds a row struct from a result row, column names = field names.
+macro_rules! decode {
+    ($row:expr => $ty:ident { $($field:ident),* $(,)? }) => {
+        $ty { $($field: sqlx::Row::try_get($row, stringify!($field))?,)* }
+    };
+}
+
+mod agents;
+mod conversations;
+mod customers;
+mod messages;
+mod migrate;
+mod templates;
+mod tenants;
+
+pub use agents::{AgentRow, NewAgent};
+pub use conversations::{ConversationFilter, ConversationRow, ConversationSummary, Scope};
+pub use customers::{CustomerRow, SessionRow};
+pub use messages::{InsertOutcome, MessageRow};
+pub use templates::{ItemRow, TemplateRow};
+pub use tenants::{NewTenant, TenantRow};
+
+pub type Result<T> = std::result::Result<T, sqlx::Error>;
+
+#[derive(Clone)]
+pub(crate) enum Pools {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// The one storage interface of kefu. Cheap to clone (it holds pools).
+#[derive(Clone)]
+pub struct Store {
+    pools: Pools,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
+    UnknownScheme(String),
+    #[error("cannot open the database: {0}")]
+    Open(#[from] sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(sqlx::Error),
+}
+
+impl Store {
+    /// Opens the database named by `url` and applies pending migrations.
+    pub async fn connect(url: &str) -> std::result::Result<Self, ConnectError> {
+        let pools = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // NORMAL in WAL mode: a killed process loses no committed write.
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options.read_only(true))
+                .await?;
+            Pools::Sqlite { read, write }
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Pools::Postgres(pool)
+        } else {
+            return Err(ConnectError::UnknownScheme(url.to_owned()));
+        };
+        let store = Self { pools };
+        store.migrate().await.map_err(ConnectError::Migrate)?;
+        Ok(store)
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn backend(&self) -> &'static str {
+        match self.pools {
+            Pools::Sqlite { .. } => "sqlite",
+            Pools::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Answers whether the database can be reached (for `/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        with_pool!(self, read, pool => sqlx::query("SELECT 1").execute(pool).await.map(drop))
+    }
+
+    /// Closes every connection (at shutdown, after requests drained).
+    pub async fn close(&self) {
+        match &self.pools {
+            Pools::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Pools::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Whether `err` is a unique-constraint violation (a duplicate, not a failure).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
+}
