@@ -165,7 +165,8 @@ fn same_sender(existing: MessageRow, attempt: &MessageRow) -> Result<MessageRow>
 fn media_error(field: &'static str, e: MediaError) -> Error {
     match e {
         MediaError::TooLarge { limit } => {
-            Error::TooLarge(format!("{field} is larger than {limit} bytes"))
+            let reason = format!("{field} is larger than {limit} bytes");
+            Error::TooLarge { field, reason }
         }
         MediaError::Io(e) => Error::Internal(format!("storing media failed: {e}")),
         other => Error::invalid(field, other.to_string()),

@@ -39,8 +39,8 @@ pub enum Error {
     #[error("{0}")]
     Conflict(&'static str),
     /// An upload exceeds its size limit.
-    #[error("{0}")]
-    TooLarge(String),
+    #[error("{reason}")]
+    TooLarge { field: &'static str, reason: String },
     #[error("storage failed: {0}")]
     Storage(#[from] sqlx::Error),
     #[error("internal error: {0}")]

@@ -283,6 +283,15 @@ impl TestApp {
         assert_eq!(status, 200, "serve: {body}");
     }
 
+    /// An agent's lifecycle step (`serve`, `quit`, `finish`, `request_finish`).
+    pub async fn act(&self, a: &Agent, question_id: &str, action: &str) -> (u16, Value) {
+        self.post(
+            &format!("/v1/question/{question_id}/{action}"),
+            &[("session", &a.session), ("serv_id", &a.serv_id)],
+        )
+        .await
+    }
+
     /// A customer's text message; returns the response.
     pub async fn customer_says(&self, c: &Customer, question_id: &str, text: &str) -> (u16, Value) {
         self.post(

@@ -78,7 +78,7 @@ impl From<Error> for V1Error {
         let debug = e.to_string();
         let (http, code, field) = match &e {
             Error::Invalid { field, .. } => (S::BAD_REQUEST, 1002, Some(*field)),
-            Error::TooLarge(_) => (S::PAYLOAD_TOO_LARGE, 1004, None),
+            Error::TooLarge { field, .. } => (S::PAYLOAD_TOO_LARGE, 1004, Some(*field)),
             Error::Unauthenticated("unknown session") => (S::UNAUTHORIZED, 2001, Some("session")),
             Error::Unauthenticated(_) => (S::UNAUTHORIZED, 2002, None),
             Error::Forbidden("the agent is not active") => (S::FORBIDDEN, 2004, Some("serv_id")),

@@ -1,0 +1,189 @@
+//! Two tenants side by side: nothing of tenant A's can be read, listed or
+//! changed with tenant B's sessions, agents or keys; on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{assert_v1_error, TestApp};
+use reqwest::Method;
+
+on_every_backend!(tenants_never_see_each_other);
+
+async fn tenants_never_see_each_other(app: TestApp) {
+    let a = app.tenant("A").await;
+    let b = app.tenant("B").await;
+    let alice = app.customer(&a, "alice").await;
+    let a_admin = app.agent(&a, "boss", true).await;
+    let qa = app.ask(&alice, "secret of A").await;
+    app.customer_says(&alice, &qa, "A's message").await;
+    let (_, template) = app
+        .post(
+            "/v1/answer/templates",
+            &[
+                ("session", &a_admin.session),
+                ("serv_id", "boss"),
+                ("title", "A's replies"),
+            ],
+        )
+        .await;
+    let ta = template["template_id"].as_str().unwrap().to_owned();
+
+    // Tenant B has a customer and an admin agent with the same names.
+    let mallory = app.customer(&b, "alice").await;
+    let b_admin = app.agent(&b, "boss", true).await;
+    let b_auth = [("session", b_admin.session.as_str()), ("serv_id", "boss")];
+
+    // Listing: B's pool, tasks, user lists show nothing of A's.
+    let (status, pending) = app.get("/v1/question/list", &b_auth).await;
+    assert_eq!(status, 200);
+    assert!(pending["questions"].as_array().unwrap().is_empty());
+    let (_, alls) = app.get("/v1/user/alice/alls", &b_auth).await;
+    assert!(
+        alls["questions"].as_array().unwrap().is_empty(),
+        "B's alice is another user"
+    );
+    let (_, alls) = app
+        .get("/v1/user/alice/alls", &[("session", &mallory.session)])
+        .await;
+    assert!(alls["questions"].as_array().unwrap().is_empty());
+    let (_, templates) = app.get("/v1/answer/templates", &b_auth).await;
+    assert!(templates["templates"].as_array().unwrap().is_empty());
+
+    // Reading A's question, messages, user page and template from B.
+    for path in [format!("/v1/question/{qa}/message"), "/v1/user".to_owned()] {
+        let mut query = b_auth.to_vec();
+        query.push(("question_id", &qa));
+        assert_v1_error(
+            &app.get(&path, &query).await,
+            404,
+            3001,
+            Some("question_id"),
+        );
+    }
+    assert_v1_error(
+        &app.get(
+            &format!("/v1/question/{qa}/message"),
+            &[("session", &mallory.session)],
+        )
+        .await,
+        404,
+        3001,
+        Some("question_id"),
+    );
+    assert_v1_error(
+        &app.get(&format!("/v1/answer/template/{ta}"), &b_auth).await,
+        404,
+        3003,
+        Some("template_id"),
+    );
+
+    // Changing A's question and template from B.
+    for action in ["serve", "quit", "finish", "request_finish"] {
+        assert_v1_error(
+            &app.act(&b_admin, &qa, action).await,
+            404,
+            3001,
+            Some("question_id"),
+        );
+    }
+    assert_v1_error(
+        &app.post(
+            &format!("/v1/question/{qa}/reopen"),
+            &[("session", &mallory.session)],
+        )
+        .await,
+        404,
+        3001,
+        Some("question_id"),
+    );
+    assert_v1_error(
+        &app.agent_says(&b_admin, &qa, "hi from B").await,
+        404,
+        3001,
+        Some("question_id"),
+    );
+    assert_v1_error(
+        &app.customer_says(&mallory, &qa, "hi from B").await,
+        404,
+        3001,
+        Some("question_id"),
+    );
+    let rename = app
+        .request(
+            Method::PUT,
+            &format!("/v1/answer/template/{ta}"),
+            &[
+                ("session", &b_admin.session),
+                ("serv_id", "boss"),
+                ("title", "pwned"),
+            ],
+        )
+        .await;
+    assert_v1_error(&rename, 404, 3003, Some("template_id"));
+    let delete = app
+        .request(
+            Method::DELETE,
+            &format!("/v1/answer/template/{ta}"),
+            &[("session", &b_admin.session), ("serv_id", "boss")],
+        )
+        .await;
+    assert_v1_error(&delete, 404, 3003, Some("template_id"));
+
+    // Credentials do not cross: A's agent password on B's session, A's api_key with B's secret.
+    let bind = app
+        .post(
+            "/v1/serv/bind",
+            &[
+                ("session", &mallory.session),
+                ("serv_id", "boss"),
+                ("password", &a_admin.password),
+            ],
+        )
+        .await;
+    assert_eq!(
+        bind.0, 200,
+        "B has its own boss with the same password scheme: {}",
+        bind.1
+    );
+    let other = app.agent(&a, "only-in-a", false).await;
+    let bind = app
+        .post(
+            "/v1/serv/bind",
+            &[
+                ("session", &mallory.session),
+                ("serv_id", "only-in-a"),
+                ("password", &other.password),
+            ],
+        )
+        .await;
+    assert_v1_error(&bind, 401, 2002, None);
+    let keys = app
+        .post(
+            "/v1/session",
+            &[
+                ("api_key", &a.api_key),
+                ("secret_key", &b.secret_key),
+                ("user_id", "x"),
+            ],
+        )
+        .await;
+    assert_v1_error(&keys, 401, 2002, None);
+
+    // A's data is intact.
+    let history = app.history(&alice, &qa).await;
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0]["text"], "A's message");
+    let (_, template) = app
+        .get(
+            &format!("/v1/answer/template/{ta}"),
+            &[("session", &a_admin.session), ("serv_id", "boss")],
+        )
+        .await;
+    assert_eq!(template["status"], 200);
+    let (_, templates) = app
+        .get(
+            "/v1/answer/templates",
+            &[("session", &a_admin.session), ("serv_id", "boss")],
+        )
+        .await;
+    assert_eq!(templates["templates"][0]["title"], "A's replies");
+}
