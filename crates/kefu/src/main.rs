@@ -114,35 +114,40 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
             "--redis is accepted but not used yet: this build fans out within one node only"
         );
     }
+    let demo = engine
+        .ensure_demo_tenant()
+        .await
+        .map_err(|e| e.to_string())?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("kefu is listening on http://{address}");
-    println!(
-        "  storage:  {} ({})",
-        engine.store().backend(),
-        redact(&config.database)
-    );
-    println!(
-        "  API:      {}/v1  (question chat, seed 003)",
-        config.public_url
-    );
-    println!("  API docs: {}/openapi.json", config.public_url);
-    if let Some(demo) = engine
-        .ensure_demo_tenant()
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        println!();
-        println!("First start: created the demo tenant. These secrets are shown only now:");
-        println!("  api_key:    {}", demo.api_key);
-        println!("  secret_key: {}", demo.secret_key);
-        println!(
-            "  admin login (serv_id / password): {} / {}",
-            demo.admin.account, demo.admin.password
-        );
+    let mut banner = vec![
+        format!("kefu is listening on http://{address}"),
+        format!(
+            "  storage:  {} ({})",
+            engine.store().backend(),
+            redact(&config.database)
+        ),
+        format!(
+            "  API:      {}/v1  (question chat, seed 003)",
+            config.public_url
+        ),
+        format!("  API docs: {}/openapi.json", config.public_url),
+    ];
+    if let Some(demo) = demo {
+        banner.extend([
+            String::new(),
+            "First start: created the demo tenant. These secrets are shown only now:".to_owned(),
+            format!("  api_key:    {}", demo.api_key),
+            format!("  secret_key: {}", demo.secret_key),
+            format!(
+                "  admin login (serv_id / password): {} / {}",
+                demo.admin.account, demo.admin.password
+            ),
+        ]);
     }
+    print_banner(&banner);
     let app = server::app(engine.clone(), config.public_url.clone());
     server::serve(listener, app, server::shutdown_signal())
         .await
@@ -150,6 +155,17 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
     engine.store().close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Prints the start-up banner. A closed stdout (a detached service) must not
+/// stop the server, so write errors are ignored.
+fn print_banner(lines: &[String]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = out.flush();
 }
 
 /// A database URL without its password, for printing.

@@ -1,0 +1,172 @@
+//! The `kefu` binary as a user runs it: `kefu serve` with a fresh data folder
+//! prints where it listens and the demo login, answers, and stops cleanly on
+//! SIGTERM; `kefu tenant create` prints a working tenant as JSON.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+use serde_json::Value;
+
+const KEFU: &str = env!("CARGO_BIN_EXE_kefu");
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kefu-cli-{}", kefu::ids::random_token(10)));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Starts `kefu serve` on a free port and reads its banner up to the API docs
+/// line; returns the child, the rest of its output and the banner lines.
+fn start(data_dir: &Path) -> (Child, std::io::Lines<BufReader<ChildStdout>>, Vec<String>) {
+    let mut child = Command::new(KEFU)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .env_remove("KEFU_DATABASE")
+        .env_remove("KEFU_LISTEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run kefu serve");
+    let mut output = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut banner = Vec::new();
+    for line in output.by_ref() {
+        let line = line.unwrap();
+        let done = line.contains("API docs:");
+        banner.push(line);
+        if done {
+            break;
+        }
+    }
+    (child, output, banner)
+}
+
+fn address(banner: &[String]) -> String {
+    banner[0]
+        .strip_prefix("kefu is listening on ")
+        .unwrap_or_else(|| panic!("banner: {banner:?}"))
+        .to_owned()
+}
+
+/// SIGTERM, then the exit status.
+fn terminate(mut child: Child) -> std::process::ExitStatus {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait().unwrap()
+}
+
+#[tokio::test]
+async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
+    let dir = temp_dir();
+    let (child, mut output, banner) = start(&dir);
+    let base = address(&banner);
+    let client = reqwest::Client::new();
+    let health: Value = client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["storage"], "sqlite");
+    assert!(
+        dir.join("kefu.db").exists(),
+        "the database lives in the data folder"
+    );
+
+    // The rest of the banner has the demo tenant's keys and admin login.
+    let rest: Vec<String> = output.by_ref().take(5).map(Result::unwrap).collect();
+    let value = |key: &str| {
+        rest.iter()
+            .find_map(|l| l.trim().strip_prefix(key).map(|v| v.trim().to_owned()))
+            .unwrap_or_else(|| panic!("{key} in {rest:?}"))
+    };
+    let api_key = value("api_key:");
+    let secret_key = value("secret_key:");
+    let login = value("admin login (serv_id / password):");
+    let (account, password) = login.split_once(" / ").unwrap();
+
+    // The printed keys and login work.
+    let session: Value = client
+        .post(format!("{base}/v1/session"))
+        .form(&[
+            ("api_key", api_key.as_str()),
+            ("secret_key", &secret_key),
+            ("user_id", "agent-phone"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session = session["session"].as_str().unwrap();
+    let bind = client
+        .post(format!("{base}/v1/serv/bind"))
+        .form(&[
+            ("session", session),
+            ("serv_id", account),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bind.status(), 200);
+
+    assert!(terminate(child).success(), "SIGTERM ends kefu with success");
+
+    // A second start keeps the data and creates no second demo tenant.
+    let (child, _output, banner) = start(&dir);
+    assert!(!banner.iter().any(|l| l.contains("demo tenant")));
+    assert!(terminate(child).success());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn tenant_create_prints_keys_and_admin_as_json() {
+    let dir = temp_dir();
+    let output = Command::new(KEFU)
+        .args(["tenant", "create", "--name", "示例企业", "--data-dir"])
+        .arg(&dir)
+        .env_remove("KEFU_DATABASE")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let created: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(created["name"], "示例企业");
+    assert_eq!(created["api_key"].as_str().unwrap().len(), 24);
+    assert_eq!(created["secret_key"].as_str().unwrap().len(), 40);
+    assert_eq!(created["admin"]["account"], "admin");
+    assert!(!created["admin"]["password"].as_str().unwrap().is_empty());
+    // The secret is stored hashed: the database file does not contain it.
+    let db = std::fs::read(dir.join("kefu.db")).unwrap();
+    let wal = std::fs::read(dir.join("kefu.db-wal")).unwrap_or_default();
+    let secret = created["secret_key"].as_str().unwrap().as_bytes();
+    for bytes in [&db, &wal] {
+        assert!(!bytes.windows(secret.len()).any(|w| w == secret));
+    }
+
+    let bad = Command::new(KEFU)
+        .args([
+            "tenant",
+            "create",
+            "--name",
+            "x",
+            "--database",
+            "mysql://nope",
+        ])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("sqlite://"));
+    std::fs::remove_dir_all(dir).ok();
+}
