@@ -2,6 +2,8 @@
 //! prints where it listens and the demo login, answers, and stops cleanly on
 //! SIGTERM; `kefu tenant create` prints a working tenant as JSON.
 
+#![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};

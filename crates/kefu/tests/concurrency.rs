@@ -1,6 +1,8 @@
 //! Claims race: of 50 concurrent `serve` calls on one question exactly one
 //! wins; on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
+
 mod common;
 
 use common::{assert_v1_error, TestApp};

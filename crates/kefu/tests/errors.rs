@@ -1,6 +1,8 @@
 //! Bad input of every kind gets seed 003's error body with a fitting HTTP
 //! status, never a 500, and changes nothing; on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
+
 mod common;
 
 use base64::Engine as _;

@@ -1,6 +1,8 @@
 //! The whole life of a question over HTTP: ask, list, claim, chat, quit,
 //! re-claim, request finish, finish, reopen; on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
+
 mod common;
 
 use common::{assert_v1_error, TestApp};

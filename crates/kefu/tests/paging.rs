@@ -1,6 +1,8 @@
 //! Every list pages by cursor and by page number, both ways, with its filters,
 //! and no row is lost or repeated across pages; on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
+
 mod common;
 
 use common::{assert_v1_error, Agent, Customer, TestApp};

@@ -1,6 +1,8 @@
 //! Canned replies: admins write templates and items, agents read them by app
 //! and page through items; on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
+
 mod common;
 
 use common::{assert_v1_error, TestApp};

@@ -1,6 +1,8 @@
 //! Two tenants side by side: nothing of tenant A's can be read, listed or
 //! changed with tenant B's sessions, agents or keys; on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
+
 mod common;
 
 use common::{assert_v1_error, TestApp};

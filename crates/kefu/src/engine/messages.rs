@@ -78,7 +78,7 @@ impl Engine {
                 .await?
             {
                 InsertOutcome::Stored => return Ok(message),
-                InsertOutcome::Duplicate(existing) => return same_sender(existing, &message),
+                InsertOutcome::Duplicate(existing) => return same_sender(*existing, &message),
                 InsertOutcome::StateChanged => {
                     question = self.visible_question(caller, question_id).await?;
                     may_send(question.state(), actor)?;

@@ -26,7 +26,7 @@ pub struct MessageRow {
 pub enum InsertOutcome {
     Stored,
     /// The client already sent a message with this client id: that one.
-    Duplicate(MessageRow),
+    Duplicate(Box<MessageRow>),
     /// The conversation changed since it was read: decide again.
     StateChanged,
 }
@@ -85,7 +85,7 @@ impl Store {
         m: &MessageRow,
     ) -> Result<InsertOutcome> {
         if let Some(existing) = self.message_by_client_id(m).await? {
-            return Ok(InsertOutcome::Duplicate(existing));
+            return Ok(InsertOutcome::Duplicate(Box::new(existing)));
         }
         let stored = with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
@@ -117,7 +117,7 @@ impl Store {
         }
         // A concurrent retry with the same client id won the race.
         match self.message_by_client_id(m).await? {
-            Some(existing) => Ok(InsertOutcome::Duplicate(existing)),
+            Some(existing) => Ok(InsertOutcome::Duplicate(Box::new(existing))),
             None => Err(sqlx::Error::RowNotFound),
         }
     }
