@@ -114,6 +114,8 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
             "--redis is accepted but not used yet: this build fans out within one node only"
         );
     }
+    let shutdown =
+        server::shutdown_signal().map_err(|e| format!("cannot watch for signals: {e}"))?;
     let demo = engine
         .ensure_demo_tenant()
         .await
@@ -149,7 +151,7 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
     }
     print_banner(&banner);
     let app = server::app(engine.clone(), config.public_url.clone());
-    server::serve(listener, app, server::shutdown_signal())
+    server::serve(listener, app, shutdown)
         .await
         .map_err(|e| e.to_string())?;
     engine.store().close().await;

@@ -15,6 +15,7 @@ on_every_backend!(
     images_and_audio_are_stored_and_served_back,
     the_user_page_shows_name_devices_and_groups,
     unbind_stops_the_session_acting_as_the_agent,
+    tasks_are_read_by_the_agent_in_the_path_or_an_admin,
 );
 
 fn actions(history: &[Value]) -> Vec<i64> {
@@ -448,4 +449,49 @@ async fn unbind_stops_the_session_acting_as_the_agent(app: TestApp) {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body, serde_json::json!({ "status": 200 }));
     assert_v1_error(&app.get("/v1/question/list", &list).await, 403, 2003, None);
+}
+
+async fn tasks_are_read_by_the_agent_in_the_path_or_an_admin(app: TestApp) {
+    let t = app.tenant("Acme").await;
+    let nia = app.customer(&t, "nia").await;
+    let wang = app.agent(&t, "wang", false).await;
+    let li = app.agent(&t, "li", false).await;
+    let boss = app.agent(&t, "boss", true).await;
+    let q = app.ask(&nia, "x").await;
+    app.serve(&wang, &q).await;
+
+    // As the seed sends it: the agent only in the path.
+    let (status, tasks) = app
+        .get("/v1/serv/wang/tasks", &[("session", &wang.session)])
+        .await;
+    assert_eq!(status, 200, "{tasks}");
+    assert_eq!(question_ids(&tasks), vec![q.clone()]);
+    // Li's session is not Wang's.
+    let denied = app
+        .get("/v1/serv/wang/tasks", &[("session", &li.session)])
+        .await;
+    assert_v1_error(&denied, 403, 2003, None);
+    let denied = app
+        .get(
+            "/v1/serv/wang/tasks",
+            &[("session", &li.session), ("serv_id", "li")],
+        )
+        .await;
+    assert_v1_error(&denied, 403, 2003, None);
+    // An admin names itself and reads anyone's.
+    let (status, tasks) = app
+        .get(
+            "/v1/serv/wang/tasks",
+            &[("session", &boss.session), ("serv_id", "boss")],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(question_ids(&tasks), vec![q]);
+    let unknown = app
+        .get(
+            "/v1/serv/nobody/tasks",
+            &[("session", &boss.session), ("serv_id", "boss")],
+        )
+        .await;
+    assert_v1_error(&unknown, 404, 3006, Some("serv_id"));
 }

@@ -1,12 +1,584 @@
 //! The OpenAPI 3 description of every route, served at `/openapi.json`.
+//!
+//! Each operation is built with [`Op`]; what operations share (the error body,
+//! credentials, paging, list lines, messages, request bodies) lives under
+//! `components` and is referenced by name. `tests/openapi.rs` checks that the
+//! document and [`super::route_table`] name the same (method, path) pairs and
+//! that every `$ref` resolves. The tables below are laid out by hand.
 
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 pub async fn serve() -> Json<Value> {
     Json(document())
 }
 
 pub fn document() -> Value {
-    json!({ "openapi": "3.0.3", "info": { "title": "kefu", "version": env!("CARGO_PKG_VERSION") }, "paths": {} })
+    let mut paths = Map::new();
+    for op in operations() {
+        paths.entry(op.path).or_insert_with(|| json!({}))[op.method] = op.v;
+    }
+    let tag = |name: &str, description: &str| json!({ "name": name, "description": description });
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "kefu 客服", "version": env!("CARGO_PKG_VERSION"), "description": INTRO,
+        },
+        "servers": [{ "url": "/" }],
+        "tags": [
+            tag("meta", "服务状态与文档 / health and this document"),
+            tag("session", "签发用户session / sessions (kefu's addition)"),
+            tag("serv", "客服登录与任务 / agent binding and tasks"),
+            tag("question", "问题 / questions and their lifecycle"),
+            tag("message", "聊天消息 / chat messages and media"),
+            tag("user", "用户问题列表与信息 / a customer's lists and profile"),
+            tag("answer", "快速回答 / canned replies"),
+        ],
+        "paths": paths,
+        "components": { "schemas": schemas(), "parameters": parameters() },
+    })
+}
+
+const INTRO: &str = "Question-chat dialect (seed 003) under `/v1`, plus `/healthz` and \
+this document.\n\nPOST, PUT and DELETE parameters come as an `application/x-www-form-urlencoded` \
+form or a JSON object with the same fields (non-string JSON values are read as their JSON text); \
+GET parameters come in the query string. Query and body are merged (the body wins), so body \
+parameters may also be sent in the query.\n\nCredentials: a customer acts with `session` \
+(12 characters, issued by `POST /v1/session`); an agent acts with a `session` bound to its \
+`serv_id` by `POST /v1/serv/bind`. A `serv_id` alone never acts.\n\nSuccess bodies are \
+`{status: 200, ...}`; failures are `{status: 300, error, field, debug}` (schema `V1Error`) \
+with a fitting HTTP status.";
+
+const BAD: &str = "参数错误 / bad parameter: 1001 缺少 missing, 1002 不合法 invalid, \
+1003 编码错误 not URL-encoded or not a JSON object; `field` names the parameter";
+const SERVER: &str = "5000 内部错误 / internal error (500); \
+5001 存储不可用 / storage unavailable (503), retry later";
+const NO_SESSION: &str = "2001 session 不存在 / unknown session";
+const BAD_LOGIN: &str = "2001 session 不存在 / unknown session; \
+2002 客服账号或密码错误 / wrong serv_id or password";
+const NOT_AGENT: &str = "2003 无权操作 / not allowed (session not bound to this serv_id, \
+not an administrator, another user's data); 2004 客服已停用 / agent not active";
+const LIFECYCLE: &str = "4002 问题已结束 / finished; 4003 问题未开始 / not served yet; \
+4004 其他客服在处理 / served by another agent; 4007 请重试 / kept changing, retry";
+const SENDING: &str = "4002 问题已结束 / finished; 4003 问题未开始 / not served yet (agents); \
+4004 其他客服在处理 / served by another agent; 4006 client_msg_id 已被他人使用 / used by another \
+sender; 4007 请重试 / retry";
+const NO_QUESTION: &str = "3001 问题不存在 / question not found";
+const NO_TEMPLATE: &str = "3003 模板不存在 / template not found";
+const NO_ITEM: &str = "3004 快速回答不存在 / item not found";
+const AGENT: &str = "An agent (`session` bound to `serv_id`).";
+const EITHER: &str = "The question's customer (`session`) or any agent of the tenant \
+(`session` + `serv_id`).";
+const ADMIN: &str = "kefu's addition. An administrator agent (`session` + `serv_id`, in the \
+body or the query); other agents get 2003.";
+const SEND: &str = "The customer (`session`, `sender` = its user_id, `sender_type` 1) or the \
+serving agent (`session` bound to `sender` = its serv_id, `sender_type` 2). With `client_msg_id` \
+a retried send returns the first message instead of storing another.";
+
+/// Credentials, as `Op::by` takes them.
+const CUSTOMER: &[&str] = &["session"];
+const AN_AGENT: &[&str] = &["session", "serv_id"];
+const EITHER_ONE: &[&str] = &["session", "serv_id_optional"];
+
+/// One operation under construction.
+struct Op {
+    method: &'static str,
+    path: &'static str,
+    v: Value,
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn param_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/parameters/{name}") })
+}
+
+/// An operation; each path parameter `{name}` references `path_<name>`.
+fn op(method: &'static str, path: &'static str, tag: &str, summary: &str, about: &str) -> Op {
+    let params: Vec<Value> = path
+        .split('/')
+        .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+        .map(|name| param_ref(&format!("path_{name}")))
+        .collect();
+    let words: Vec<&str> = path.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    let id = format!("{method} {}", words.join(" "));
+    Op {
+        method,
+        path,
+        v: json!({
+            "operationId": id.split_whitespace().collect::<Vec<_>>().join("_"),
+            "tags": [tag],
+            "summary": summary,
+            "description": about,
+            "parameters": params,
+            "responses": {},
+        }),
+    }
+}
+
+impl Op {
+    fn query(mut self, names: &[&str]) -> Self {
+        if let Some(list) = self.v["parameters"].as_array_mut() {
+            list.extend(names.iter().map(|n| param_ref(n)));
+        }
+        self
+    }
+
+    /// `page`, `num`, the cursor `cursor_<cursor>`, `sort` and `identify`.
+    fn paging(self, cursor: &str) -> Self {
+        let cursor = format!("cursor_{cursor}");
+        self.query(&["page", "num", &cursor, "sort", "identify"])
+    }
+
+    /// The body schema `name`, as a form and as JSON.
+    fn body(mut self, name: &str) -> Self {
+        let schema = json!({ "schema": schema_ref(name) });
+        self.v["requestBody"] = json!({ "required": true, "content": {
+            "application/x-www-form-urlencoded": schema, "application/json": schema } });
+        self
+    }
+
+    fn respond(mut self, status: &str, description: &str, content: Value) -> Self {
+        self.v["responses"][status] = json!({ "description": description, "content": content });
+        self
+    }
+
+    fn ok(self, schema: Value) -> Self {
+        let content = json!({ "application/json": { "schema": schema } });
+        self.respond("200", "成功 / success", content)
+    }
+
+    /// An error response with the shared `V1Error` body.
+    fn fail(self, status: &str, codes: &str) -> Self {
+        let content = json!({ "application/json": { "schema": schema_ref("V1Error") } });
+        self.respond(status, codes, content)
+    }
+
+    /// Errors every `/v1` call that reads parameters can answer.
+    fn v1(self) -> Self {
+        self.fail("400", BAD).fail("5XX", SERVER)
+    }
+
+    /// Authenticated by `credentials`, query parameters of a GET: a customer
+    /// by `session`, an agent by `session` + `serv_id`.
+    fn by(self, credentials: &[&str]) -> Self {
+        let get = self.method == "get";
+        let op = self.query(if get { credentials } else { &[] }).v1();
+        match credentials {
+            [_session] => op.fail("401", NO_SESSION),
+            _ => op.fail("401", NO_SESSION).fail("403", NOT_AGENT),
+        }
+    }
+}
+
+fn object(required: &[&str], props: Value) -> Value {
+    let mut schema = json!({ "type": "object", "properties": props });
+    if !required.is_empty() {
+        schema["required"] = json!(required);
+    }
+    schema
+}
+
+/// `{status: 200, ...props}`.
+fn ok_body(required: &[&str], props: Value) -> Value {
+    let mut schema = object(&[&["status"][..], required].concat(), props);
+    schema["properties"]["status"] = json!({ "type": "integer", "enum": [200] });
+    schema
+}
+
+fn list_of(key: &str, item: &str) -> Value {
+    let list = json!({ "type": "array", "items": schema_ref(item) });
+    ok_body(&[key], json!({ key: list }))
+}
+
+fn message_id() -> Value {
+    ok_body(&["message_id"], json!({ "message_id": schema_ref("Id") }))
+}
+
+fn string(description: &str) -> Value {
+    json!({ "type": "string", "description": description })
+}
+
+fn text(min: u32, max: u32, description: &str) -> Value {
+    json!({ "type": "string", "minLength": min, "maxLength": max, "description": description })
+}
+
+fn url(description: &str) -> Value {
+    json!({ "type": "string", "format": "uri", "description": description })
+}
+
+fn nullable(ty: &str, description: &str) -> Value {
+    json!({ "type": ty, "nullable": true, "description": description })
+}
+
+/// `base` with the fields of `extra` added, all of them required.
+fn extend(base: Value, extra: Value) -> Value {
+    let mut schema = base;
+    for (key, value) in extra.as_object().into_iter().flatten() {
+        schema["properties"][key] = value.clone();
+        if let Some(required) = schema["required"].as_array_mut() {
+            required.push(json!(key));
+        }
+    }
+    schema
+}
+
+#[rustfmt::skip]
+fn operations() -> Vec<Op> {
+    let user_list = |path, summary, line| {
+        op("get", path, "user", summary, "The user (its own `session`) or any agent of the \
+            tenant (`session` + `serv_id`).")
+            .by(EITHER_ONE).paging("question_id")
+            .fail("404", "3002 用户不存在 / user not found (agents)")
+            .ok(list_of("questions", line))
+    };
+    let health = |status: &str| object(&["status"], json!({
+        "status": { "type": "string", "enum": [status] } }));
+    vec![
+        op("get", "/healthz", "meta", "健康检查 / Health check",
+            "Anyone, no credential. Answers whether the storage can be reached.")
+            .ok(extend(health("ok"), json!({ "storage": {
+                "type": "string", "enum": ["sqlite", "postgres"] } })))
+            .respond("503", "存储不可用 / storage unreachable",
+                json!({ "application/json": { "schema": health("storage unreachable") } })),
+        op("get", "/openapi.json", "meta", "接口文档 / This OpenAPI document",
+            "Anyone, no credential.")
+            .ok(json!({ "type": "object", "description": "OpenAPI 3.0 document" })),
+        op("post", "/v1/session", "session", "签发用户session / Issue a customer session",
+            "kefu's addition. The tenant's backend, with its `api_key` and `secret_key` \
+            (server-side credentials: never ship them in an app), creates or updates its user \
+            `user_id` and gets a new `session` for that user.")
+            .body("SessionRequest").v1()
+            .fail("401", "2002 api_key 或 secret_key 错误 / wrong api_key or secret_key")
+            .ok(ok_body(&["session", "user_id"], json!({
+                "session": schema_ref("Session"), "user_id": string("用户id / user id") }))),
+        op("post", "/v1/serv/bind", "serv", "客服登陆(绑定APP) / Agent login (bind app)",
+            "Any `session` holder with the agent's `serv_id` and `password`. Binds the agent to \
+            the session; from then on `session` + `serv_id` act as the agent.")
+            .body("BindRequest").v1().fail("401", BAD_LOGIN)
+            .fail("403", "2004 客服已停用 / agent not active")
+            .ok(ok_body(&[], json!({}))),
+        op("post", "/v1/serv/unbind", "serv", "客服注销(解绑APP) / Agent logout (unbind app)",
+            "The session bound to `serv_id`, with its `password` again. Releases the session.")
+            .body("BindRequest").v1().fail("401", BAD_LOGIN).fail("403", NOT_AGENT)
+            .ok(ok_body(&[], json!({}))),
+        op("get", "/v1/serv/{serv_id}/tasks", "serv",
+            "客服'解决中'问题列表 / Questions an agent is serving",
+            "An agent (query `session` + `serv_id`, the caller). Questions the agent in the path \
+            serves, reopened ones included. Agents may list only their own (path `serv_id` = \
+            query `serv_id`); administrators anyone's.")
+            .by(AN_AGENT).paging("question_id")
+            .fail("404", "3006 客服不存在 / agent not found")
+            .ok(list_of("questions", "QuestionLine")),
+        op("post", "/v1/question/new", "question", "客户提问问题 / Customer asks a question",
+            "A customer (`session`). The question waits in `GET /v1/question/list`.")
+            .body("AskRequest").by(CUSTOMER)
+            .ok(ok_body(&["question_id", "question"], json!({
+                "question_id": schema_ref("Id"),
+                "question": object(&["id", "status"], json!({
+                    "id": schema_ref("Id"), "status": schema_ref("QuestionStatus") })),
+            }))),
+        op("get", "/v1/question/list", "question",
+            "客服获取'待解决'用户问题列表 / Pending questions",
+            &format!("{AGENT} The tenant's questions that no agent serves yet."))
+            .by(AN_AGENT).paging("question_id").query(&["label"])
+            .ok(list_of("questions", "QuestionLine")),
+        op("post", "/v1/question/{question_id}/serve", "question",
+            "开始回答用户问题 / Agent starts serving",
+            &format!("{AGENT} Claims a waiting question, which leaves the pending list; of \
+                concurrent claims one wins. Answers the notice message (action 1)."))
+            .body("AgentRequest").by(AN_AGENT).fail("404", NO_QUESTION)
+            .fail("409", "4001 已被客服接受 / already served; 4002 问题已结束 / finished; \
+                4007 请重试 / retry")
+            .ok(message_id()),
+        op("post", "/v1/question/{question_id}/quit", "question",
+            "退出回答用户问题 / Agent quits serving",
+            "The serving agent (`session` + `serv_id`). The question goes back to the pending \
+            list (notice action 2).")
+            .body("AgentRequest").by(AN_AGENT).fail("404", NO_QUESTION).fail("409", LIFECYCLE)
+            .ok(message_id()),
+        op("post", "/v1/question/{question_id}/finish", "question",
+            "完成用户问题 / Agent finishes",
+            "The serving agent (`session` + `serv_id`). Closes the question (notice action 4).")
+            .body("AgentRequest").by(AN_AGENT).fail("404", NO_QUESTION).fail("409", LIFECYCLE)
+            .ok(message_id()),
+        op("post", "/v1/question/{question_id}/request_finish", "question",
+            "客服请求结束处理 / Agent asks to finish",
+            "The serving agent (`session` + `serv_id`). Asks the customer to let the question \
+            finish (notice action 3); the status does not change.")
+            .body("AgentRequest").by(AN_AGENT).fail("404", NO_QUESTION).fail("409", LIFECYCLE)
+            .ok(message_id()),
+        op("post", "/v1/question/{question_id}/reopen", "question",
+            "客户重开问题 / Customer reopens",
+            "The question's customer (`session`). A finished question goes back to its agent if \
+            that agent is still active, else to the pending list (notice action 6).")
+            .body("CustomerRequest").by(CUSTOMER)
+            .fail("404", "3001 问题不存在 / question not found, or not the customer's")
+            .fail("409", "4005 问题未结束 / only a finished question can be reopened; 4007 retry")
+            .ok(message_id()),
+        op("get", "/v1/question/{question_id}/message", "message",
+            "获取问题聊天消息 / Chat history", EITHER)
+            .by(EITHER_ONE).paging("message_id").fail("404", NO_QUESTION)
+            .ok(list_of("messages", "Message")),
+        op("post", "/v1/question/{question_id}/message/send_text", "message",
+            "发送问题聊天文字消息 / Send a text message", SEND)
+            .body("SendTextRequest").by(EITHER_ONE).fail("404", NO_QUESTION).fail("409", SENDING)
+            .ok(message_id()),
+        op("post", "/v1/question/{question_id}/message/send_image", "message",
+            "发送问题聊天图片消息 / Send an image message",
+            &format!("{SEND} `image` is a base64 JPEG of at most 2 MiB."))
+            .body("SendImageRequest").by(EITHER_ONE).fail("404", NO_QUESTION).fail("409", SENDING)
+            .fail("413", "1004 图片过大 / image or body too large")
+            .ok(extend(message_id(), json!({ "image_url": url("图片url / image URL") }))),
+        op("post", "/v1/question/{question_id}/message/send_audio", "message",
+            "发送问题聊天语音消息 / Send an audio message",
+            &format!("kefu's addition (seed 003 lists audio messages but no way to send one). \
+                {SEND} `audio` is base64 AMR, MP3, AAC, M4A, OGG or WAV of at most 4 MiB."))
+            .body("SendAudioRequest").by(EITHER_ONE).fail("404", NO_QUESTION).fail("409", SENDING)
+            .fail("413", "1004 语音过大 / audio or body too large")
+            .ok(extend(message_id(), json!({ "audio_url": url("语音url / audio URL") }))),
+        op("get", "/v1/media/{name}", "message", "媒体文件 / An uploaded image or audio clip",
+            "Anyone with the URL, no credential. Names are content hashes: cacheable for good.")
+            .fail("404", "3005 文件不存在 / media not found")
+            .respond("200", "图片或语音 / image/jpeg or audio/*", media_types()),
+        user_list("/v1/user/{user_id}/waits",
+            "用户'待解决'问题列表 / A user's waiting questions", "WaitLine"),
+        user_list("/v1/user/{user_id}/tasks",
+            "用户'解决中'问题列表 / A user's questions being served", "ServedLine"),
+        user_list("/v1/user/{user_id}/overs",
+            "用户'已解决'问题列表 / A user's finished questions", "ServedLine"),
+        user_list("/v1/user/{user_id}/alls",
+            "用户所有问题列表 / All of a user's questions", "AnyLine"),
+        op("get", "/v1/user", "user", "客服获取用户信息 / Customer profile page",
+            &format!("{AGENT} An HTML page for the agent app's web view: name (用户名), \
+                device count (用户设备数) and group count (用户组数) of the customer who asked \
+                `question_id`."))
+            .by(AN_AGENT).query(&["question_id"])
+            .fail("404", "3001 问题不存在 / question not found; 3002 用户不存在 / user not found")
+            .respond("200", "用户信息页面 / the profile page",
+                json!({ "text/html": { "schema": { "type": "string" } } })),
+        op("get", "/v1/answer/templates", "answer", "快速回答模板列表 / Canned-reply templates",
+            &format!("{AGENT} `identify` selects one app's templates."))
+            .by(AN_AGENT).query(&["identify"])
+            .ok(list_of("templates", "Template")),
+        op("post", "/v1/answer/templates", "answer", "新建快速回答模板 / Create a template", ADMIN)
+            .body("TemplateCreateRequest").by(AN_AGENT)
+            .ok(ok_body(&["template_id", "title"], template_props())),
+        op("get", "/v1/answer/template/{template_id}", "answer",
+            "快速回答列表 / A template's items", AGENT)
+            .by(AN_AGENT).paging("item_id").fail("404", NO_TEMPLATE)
+            .ok(list_of("items", "Item")),
+        op("put", "/v1/answer/template/{template_id}", "answer",
+            "重命名快速回答模板 / Rename a template", ADMIN)
+            .body("TemplateTitleRequest").by(AN_AGENT).fail("404", NO_TEMPLATE)
+            .ok(ok_body(&["template_id"], json!({ "template_id": schema_ref("Id") }))),
+        op("delete", "/v1/answer/template/{template_id}", "answer",
+            "删除快速回答模板 / Delete a template (and its items)", ADMIN)
+            .body("AgentRequest").by(AN_AGENT).fail("404", NO_TEMPLATE)
+            .ok(ok_body(&["template_id"], json!({ "template_id": schema_ref("Id") }))),
+        op("post", "/v1/answer/template/{template_id}/items", "answer",
+            "新建快速回答 / Add an item", ADMIN)
+            .body("ItemRequest").by(AN_AGENT).fail("404", NO_TEMPLATE)
+            .ok(ok_body(&["item_id", "question", "content"], item_props())),
+        op("put", "/v1/answer/item/{item_id}", "answer", "修改快速回答 / Change an item", ADMIN)
+            .body("ItemRequest").by(AN_AGENT).fail("404", NO_ITEM)
+            .ok(ok_body(&["item_id", "question", "content"], item_props())),
+        op("delete", "/v1/answer/item/{item_id}", "answer", "删除快速回答 / Delete an item", ADMIN)
+            .body("AgentRequest").by(AN_AGENT).fail("404", NO_ITEM)
+            .ok(ok_body(&["item_id"], json!({ "item_id": schema_ref("Id") }))),
+    ]
+}
+
+fn media_types() -> Value {
+    let file = json!({ "schema": { "type": "string", "format": "binary" } });
+    let types = "image/jpeg audio/amr audio/mpeg audio/aac audio/mp4 audio/ogg audio/wav";
+    let types = types.split(' ').map(|ty| (ty.to_owned(), file.clone()));
+    Value::Object(types.collect())
+}
+
+fn template_props() -> Value {
+    json!({ "template_id": schema_ref("Id"), "title": string("模板标题 / template title") })
+}
+
+fn item_props() -> Value {
+    json!({
+        "item_id": schema_ref("Id"),
+        "question": string("提问 / the question it answers"),
+        "content": string("应答 / the reply"),
+    })
+}
+
+/// The dialect's error codes (`V1Error.error`), with their HTTP status.
+#[rustfmt::skip]
+const ERROR_CODES: [(u32, &str); 25] = [
+    (1001, "缺少参数 / missing parameter (400)"), (1002, "参数不合法 / invalid parameter (400)"),
+    (1003, "编码错误 / not decodable (400)"), (1004, "请求或文件过大 / too large (413)"),
+    (2001, "session 不存在 / unknown session (401)"), (2002, "密钥或密码错误 / wrong keys (401)"),
+    (2003, "无权操作 / not allowed (403)"), (2004, "客服已停用 / agent not active (403)"),
+    (3000, "接口不存在 / no such endpoint (404)"), (3001, "问题不存在 / no such question (404)"),
+    (3002, "用户不存在 / no such user (404)"), (3003, "模板不存在 / no such template (404)"),
+    (3004, "快速回答不存在 / no such item (404)"), (3005, "文件不存在 / no such media (404)"),
+    (3006, "客服不存在 / no such agent (404)"), (3007, "方法不支持 / method not allowed (405)"),
+    (4001, "已被客服接受 / already served (409)"), (4002, "问题已结束 / finished (409)"),
+    (4003, "问题未开始 / not served yet (409)"), (4004, "其他客服在处理 / another agent's (409)"),
+    (4005, "问题未结束 / not finished (409)"), (4006, "client_msg_id 已被使用 / used (409)"),
+    (4007, "冲突, 请重试 / conflict, retry (409)"), (5000, "内部错误 / internal error (500)"),
+    (5001, "存储不可用 / storage unavailable, retry later (503)"),
+];
+
+#[rustfmt::skip]
+fn schemas() -> Value {
+    let table: Vec<String> = ERROR_CODES.iter().map(|(c, m)| format!("- {c}: {m}")).collect();
+    let codes: Vec<u32> = ERROR_CODES.iter().map(|(c, _)| *c).collect();
+    let line = |extra| extend(object(&["question_id", "timestamp"], json!({
+        "question_id": schema_ref("Id"), "timestamp": schema_ref("Timestamp") })), extra);
+    let serv_id = nullable("string", "该问题客服id / the (last) serving agent; null if none");
+    let agent = |required: &[&str], mut props: Value| {
+        props["session"] = schema_ref("Session");
+        props["serv_id"] = schema_ref("ServId");
+        object(&[&["session", "serv_id"][..], required].concat(), props)
+    };
+    let send = |required: &[&str], mut props: Value| {
+        props["session"] = schema_ref("Session");
+        props["sender"] = string("发送者, 用户id或客服id / the user_id (type 1) or serv_id (2)");
+        props["sender_type"] = schema_ref("SenderType");
+        props["serv_id"] = text(1, 20, "客服账号, 可选, 须等于 sender / optional, = sender");
+        props["client_msg_id"] = text(1, 64, "客户端消息id / idempotency key, printable ASCII");
+        object(&[&["session", "sender", "sender_type"][..], required].concat(), props)
+    };
+    let title = text(1, 100, "模板标题 / template title");
+    let item = json!({ "question": text(1, 500, "提问 / the question it answers"),
+        "content": text(1, 5000, "应答 / the reply") });
+    let message = |kind: u8, extra| extend(object(&["message_id", "sender", "sender_type",
+        "timestamp", "type"], json!({
+        "message_id": schema_ref("Id"), "sender": string("发送者id / user_id or serv_id"),
+        "sender_type": schema_ref("SenderType"), "timestamp": schema_ref("Timestamp"),
+        "type": { "type": "integer", "enum": [kind],
+            "description": "1 语音 audio, 2 图片 image, 3 文本 text, 4 通知 notice" } })), extra);
+    let seconds = json!({ "type": "integer", "minimum": 1, "maximum": 600,
+        "description": "语音长度(秒) / length in seconds" });
+    json!({
+        "V1Error": object(&["status", "error", "debug"], json!({
+            "status": { "type": "integer", "enum": [300] },
+            "error": { "type": "integer", "enum": codes,
+                "description": format!("错误代码 / error code:\n{}", table.join("\n")) },
+            "field": string("错误字段 / the parameter at fault, when there is one"),
+            "debug": string("具体错误原因 / the reason, for people"),
+        })),
+        "Session": text(12, 12, "用户session / issued by POST /v1/session, 12 characters"),
+        "ServId": text(1, 20, "客服账号 / agent account"),
+        "Identify": text(1, 80, "APP包名 / app package name"),
+        "Id": { "type": "string", "minLength": 24, "maxLength": 24, "pattern": "^[0-9a-fA-F]{24}$",
+            "description": "24位id / 24-character hex id, time-ordered" },
+        "Timestamp": { "type": "number", "format": "double",
+            "description": "Unix 时间戳(秒) / Unix time in seconds" },
+        "SenderType": { "type": "integer", "enum": [1, 2],
+            "description": "发送者类型 / sender type: 1 用户 customer, 2 客服 agent" },
+        "QuestionStatus": { "type": "integer", "enum": [1, 2, 3],
+            "description": "问题状态 / 1 待解决 waiting, 2 解决中 serving, 3 已解决 finished" },
+        "QuestionLine": line(json!({
+            "user_id": string("提问用户 / the asking user's id"),
+            "user_image_url": string("用户头像url / avatar URL, may be empty"),
+            "user_name": string("用户昵称 / nickname"),
+            "title": string("问题标题 / title"),
+            "last_mess_text": nullable("string", "最后一次聊天消息内容 / the last chat \
+                message: its text, [语音] or [图片]; null before the first one"),
+            "last_mess_timestamp": nullable("number", "最后一次聊天消息时间戳 / its time"),
+            "last_mess_sender": nullable("string", "最后一次聊天消息发送者 / its sender's id"),
+            "last_mess_sender_type": { "type": "integer", "enum": [1, 2, null], "nullable": true,
+                "description": "发送者类型 / its sender type" },
+        })),
+        "WaitLine": line(json!({})),
+        "ServedLine": line(json!({ "serv_id": serv_id })),
+        "AnyLine": line(json!({ "status": schema_ref("QuestionStatus"), "serv_id": serv_id })),
+        "Message": {
+            "oneOf": (["AudioMessage", "ImageMessage", "TextMessage", "NoticeMessage"]
+                .map(schema_ref)),
+            "description": "消息, 按 type 区分 / a message, shaped by its `type`",
+        },
+        "AudioMessage": message(1, json!({ "audio_url": url("语音url / audio URL"),
+            "audio_len": seconds })),
+        "ImageMessage": message(2, json!({ "image_url": url("图片url / image URL") })),
+        "TextMessage": message(3, json!({ "text": string("文本内容 / the text") })),
+        "NoticeMessage": message(4, json!({ "action": { "type": "integer",
+            "enum": [1, 2, 3, 4, 5, 6, 7], "description": "动作类型 / action: 1 客服开始处理 agent \
+            started, 2 客服退出处理 agent quit, 3 客服请求结束处理 finish requested, 4 本问题已完成\
+            处理 finished, 5 本问题已超时 timed out, 6 用户重开问题 reopened, 7 转接 transferred \
+            (kefu's addition)" } })),
+        "Template": object(&["template_id", "title"], template_props()),
+        "Item": object(&["item_id", "question", "content"], item_props()),
+        "SessionRequest": object(&["api_key", "secret_key", "user_id"], json!({
+            "api_key": string("租户 api_key / the tenant's api_key"),
+            "secret_key": string("租户 secret_key / the tenant's secret_key"),
+            "user_id": text(1, 64, "用户id / the tenant's id for the user"),
+            "name": text(0, 64, "用户昵称 / nickname"),
+            "avatar": text(0, 512, "用户头像url / avatar URL"),
+            "identify": schema_ref("Identify"),
+        })),
+        "BindRequest": agent(&["password"], json!({
+            "password": text(1, 20, "客服密码 / password") })),
+        "AgentRequest": agent(&[], json!({})),
+        "CustomerRequest": object(&["session"], json!({ "session": schema_ref("Session") })),
+        "AskRequest": object(&["session"], json!({
+            "session": schema_ref("Session"),
+            "title": text(0, 200, "问题标题 / title"),
+            "label": string("问题标签列表字符串 / labels as a JSON list, \
+                e.g. '[\"激活\",\"安卓4.3\"]': \
+                at most 10, each 1 to 32 characters (a JSON body may send the list itself)"),
+        })),
+        "SendTextRequest": send(&["text"], json!({
+            "text": text(1, 5000, "utf8字符串 / the text, not blank") })),
+        "SendImageRequest": send(&["image"], json!({ "image": { "type": "string",
+            "format": "byte", "description": "jpg格式图片base64字符串 / base64 JPEG, at most \
+            2 MiB decoded; a `data:` URL prefix is accepted" } })),
+        "SendAudioRequest": send(&["audio", "audio_len"], json!({ "audio": { "type": "string",
+            "format": "byte", "description": "base64 语音 / base64 AMR, MP3, AAC, M4A, OGG or \
+            WAV, at most 4 MiB decoded" }, "audio_len": seconds })),
+        "TemplateCreateRequest": agent(&["title"], json!({ "title": title,
+            "identify": schema_ref("Identify") })),
+        "TemplateTitleRequest": agent(&["title"], json!({ "title": title })),
+        "ItemRequest": agent(&["question", "content"], item),
+    })
+}
+
+#[rustfmt::skip]
+fn parameters() -> Value {
+    let query = |name: &str, required: bool, schema: Value, description: &str| json!({
+        "name": name, "in": "query", "required": required, "schema": schema,
+        "description": description });
+    let path = |name: &str, schema: Value, description: &str| json!({
+        "name": name, "in": "path", "required": true, "schema": schema,
+        "description": description });
+    let cursor = |name| query(name, false, schema_ref("Id"),
+        "前一页最后一条的id / last id of the previous page; when given, `page` is ignored");
+    json!({
+        "page": query("page", false, json!({ "type": "integer", "minimum": 0, "maximum": 50,
+            "default": 0 }), "页数 / page number"),
+        "num": query("num", false, json!({ "type": "integer", "minimum": 1, "maximum": 50,
+            "default": 20 }), "每页数目 / items per page"),
+        "sort": query("sort", false, json!({ "type": "integer", "enum": [1, -1], "default": -1 }),
+            "获取顺序, 默认是倒序-1 / 1 oldest first, -1 newest first (default)"),
+        "cursor_question_id": cursor("question_id"),
+        "cursor_message_id": cursor("message_id"),
+        "cursor_item_id": cursor("item_id"),
+        "identify": query("identify", false, schema_ref("Identify"), "APP包名 / app package name"),
+        "label": query("label", false, json!({ "type": "string", "minLength": 1, "maxLength": 32 }),
+            "筛选问题标签 / only questions with this label"),
+        "session": query("session", true, schema_ref("Session"), "用户session / the caller"),
+        "serv_id": query("serv_id", true, schema_ref("ServId"),
+            "客服账号 / the calling agent, bound to `session`"),
+        "serv_id_optional": query("serv_id", false, schema_ref("ServId"),
+            "客服账号; 给出时以客服身份调用 / when given, the call acts as this agent"),
+        "question_id": query("question_id", true, schema_ref("Id"), "问题ID / question id"),
+        "path_question_id": path("question_id", schema_ref("Id"), "问题id / question id"),
+        "path_serv_id": path("serv_id", schema_ref("ServId"), "客服账号 / whose tasks to list"),
+        "path_user_id": path("user_id", text(1, 64, "用户id / user id"), "用户id / user id"),
+        "path_template_id": path("template_id", schema_ref("Id"), "模板id / template id"),
+        "path_item_id": path("item_id", schema_ref("Id"), "快速回答id / item id"),
+        "path_name": path("name", json!({ "type": "string",
+            "pattern": "^[0-9a-f]{64}\\.(jpg|amr|mp3|aac|m4a|ogg|wav)$" }),
+            "文件名 / the file name in image_url or audio_url"),
+    })
 }

@@ -74,7 +74,7 @@ impl Engine {
         let secret_hash = sha256_hex(secret_key.as_bytes());
         match tenant {
             Some(t) if constant_time_eq(t.secret_hash.as_bytes(), secret_hash.as_bytes()) => Ok(t),
-            _ => Err(Error::Unauthenticated("wrong api_key or secret_key")),
+            _ => Err(Error::BadCredentials("wrong api_key or secret_key")),
         }
     }
 
@@ -126,7 +126,7 @@ impl Engine {
             .store
             .session(&token_hash)
             .await?
-            .ok_or(Error::Unauthenticated("unknown session"))?;
+            .ok_or(Error::UnknownSession)?;
         Ok(SessionCtx {
             tenant_id: row.tenant_id,
             token_hash,
@@ -148,7 +148,7 @@ impl Engine {
         match agent {
             Some(agent) if agent.account == serv_id => {
                 if !agent.is_active() {
-                    return Err(Error::Forbidden("the agent is not active"));
+                    return Err(Error::AgentInactive);
                 }
                 Ok(AgentCtx { session, agent })
             }
@@ -200,11 +200,11 @@ impl Engine {
         let agent = self.store.agent_by_account(tenant_id, serv_id).await?;
         let hash = agent.as_ref().map(|a| a.password_hash.clone());
         if !verify_password(password.to_owned(), hash).await? {
-            return Err(Error::Unauthenticated("wrong serv_id or password"));
+            return Err(Error::BadCredentials("wrong serv_id or password"));
         }
-        let agent = agent.ok_or(Error::Unauthenticated("wrong serv_id or password"))?;
+        let agent = agent.ok_or(Error::BadCredentials("wrong serv_id or password"))?;
         if !agent.is_active() {
-            return Err(Error::Forbidden("the agent is not active"));
+            return Err(Error::AgentInactive);
         }
         Ok(agent)
     }

@@ -1,7 +1,7 @@
 //! Chat messages: sending (text, image, audio) and history.
 
 use super::auth::Caller;
-use super::{Engine, Error, Result};
+use super::{Engine, Entity, Error, Result};
 use crate::domain::conversation::{may_send, Actor};
 use crate::domain::message::{validate_text, Body, SenderType};
 use crate::domain::paging::PageRequest;
@@ -115,7 +115,7 @@ impl Engine {
                 .store
                 .conversation(a.tenant_id(), question_id)
                 .await?
-                .ok_or(Error::NotFound("question")),
+                .ok_or(Error::NotFound(Entity::Question)),
         }
     }
 
@@ -156,9 +156,7 @@ fn same_sender(existing: MessageRow, attempt: &MessageRow) -> Result<MessageRow>
     if existing.sender == attempt.sender && existing.sender_type == attempt.sender_type {
         Ok(existing)
     } else {
-        Err(Error::Conflict(
-            "client_msg_id is already used in this question",
-        ))
+        Err(Error::ClientIdTaken)
     }
 }
 

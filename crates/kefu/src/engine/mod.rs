@@ -23,18 +23,27 @@ pub enum Error {
     /// A parameter is missing, malformed or out of bounds.
     #[error("{field}: {reason}")]
     Invalid { field: &'static str, reason: String },
-    /// The caller could not be identified (unknown session, wrong password).
+    /// The session is not one the server issued.
+    #[error("unknown session")]
+    UnknownSession,
+    /// A password or key pair did not match.
     #[error("{0}")]
-    Unauthenticated(&'static str),
+    BadCredentials(&'static str),
+    /// The agent is in the recycle bin or purged.
+    #[error("the agent is not active")]
+    AgentInactive,
     /// The caller is known but may not do this.
     #[error("{0}")]
     Forbidden(&'static str),
     /// No such thing, or not of the caller's tenant.
     #[error("{0} not found")]
-    NotFound(&'static str),
+    NotFound(Entity),
     /// The conversation's state does not allow it.
     #[error(transparent)]
     Rule(#[from] RuleError),
+    /// The client message id was already used by another sender.
+    #[error("client_msg_id is already used in this question")]
+    ClientIdTaken,
     /// It collides with something that exists.
     #[error("{0}")]
     Conflict(&'static str),
@@ -45,6 +54,28 @@ pub enum Error {
     Storage(#[from] sqlx::Error),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// What a [`Error::NotFound`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entity {
+    Question,
+    User,
+    Agent,
+    Template,
+    Item,
+}
+
+impl std::fmt::Display for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Entity::Question => "question",
+            Entity::User => "user",
+            Entity::Agent => "agent",
+            Entity::Template => "template",
+            Entity::Item => "item",
+        })
+    }
 }
 
 impl Error {

@@ -1,7 +1,7 @@
 //! Questions (conversations): asking, the lists, and every lifecycle step.
 
 use super::auth::{AgentCtx, Caller, SessionCtx};
-use super::{Engine, Error, Result};
+use super::{Engine, Entity, Error, Result};
 use crate::domain::conversation::{decide, Actor, Command, State, Status};
 use crate::domain::message::SenderType;
 use crate::domain::paging::PageRequest;
@@ -91,7 +91,7 @@ impl Engine {
             self.store
                 .agent_by_account(a.tenant_id(), serv_id)
                 .await?
-                .ok_or(Error::NotFound("agent"))?
+                .ok_or(Error::NotFound(Entity::Agent))?
                 .id
         } else {
             return Err(Error::Forbidden("agents may only list their own tasks"));
@@ -123,7 +123,7 @@ impl Engine {
                 self.store
                     .customer_by_user_id(a.tenant_id(), user_id)
                     .await?
-                    .ok_or(Error::NotFound("user"))?
+                    .ok_or(Error::NotFound(Entity::User))?
                     .id
             }
         };
@@ -211,12 +211,12 @@ impl Engine {
             .store
             .conversation(tenant_id, question_id)
             .await?
-            .ok_or(Error::NotFound("question"))?;
+            .ok_or(Error::NotFound(Entity::Question))?;
         let customer = self
             .store
             .customer(tenant_id, &question.customer_id)
             .await?
-            .ok_or(Error::NotFound("user"))?;
+            .ok_or(Error::NotFound(Entity::User))?;
         Ok(CustomerProfile {
             device_count: self.store.session_count(tenant_id, &customer.id).await?,
             group_count: self
@@ -236,7 +236,7 @@ impl Engine {
     ) -> Result<ConversationRow> {
         match self.store.conversation(s.tenant_id, question_id).await? {
             Some(q) if q.customer_id == s.customer_id => Ok(q),
-            _ => Err(Error::NotFound("question")),
+            _ => Err(Error::NotFound(Entity::Question)),
         }
     }
 
@@ -255,7 +255,7 @@ impl Engine {
                 .store
                 .conversation(tenant_id, question_id)
                 .await?
-                .ok_or(Error::NotFound("question"))?;
+                .ok_or(Error::NotFound(Entity::Question))?;
             let state: State = question.state();
             let transition = decide(state, command(&question)?)?;
             let notice = MessageRow {

@@ -1,7 +1,7 @@
 //! Canned replies: agents read them, admins write them.
 
 use super::auth::{check_len, AgentCtx};
-use super::{Engine, Error, Result};
+use super::{Engine, Entity, Error, Result};
 use crate::domain::paging::PageRequest;
 use crate::ids::{new_id, now};
 use crate::storage::{ItemRow, TemplateRow};
@@ -63,7 +63,7 @@ impl Engine {
             self.store
                 .rename_template(a.tenant_id(), template_id, title)
                 .await?,
-            "template",
+            Entity::Template,
         )
     }
 
@@ -73,7 +73,7 @@ impl Engine {
             self.store
                 .delete_template(a.tenant_id(), template_id)
                 .await?,
-            "template",
+            Entity::Template,
         )
     }
 
@@ -110,19 +110,19 @@ impl Engine {
             self.store
                 .update_item(a.tenant_id(), item_id, question, content)
                 .await?,
-            "item",
+            Entity::Item,
         )?;
         self.store
             .item(a.tenant_id(), item_id)
             .await?
-            .ok_or(Error::NotFound("item"))
+            .ok_or(Error::NotFound(Entity::Item))
     }
 
     pub async fn delete_item(&self, a: &AgentCtx, item_id: &str) -> Result<()> {
         admin_only(a)?;
         found(
             self.store.delete_item(a.tenant_id(), item_id).await?,
-            "item",
+            Entity::Item,
         )
     }
 
@@ -130,7 +130,7 @@ impl Engine {
         self.store
             .template(a.tenant_id(), template_id)
             .await?
-            .ok_or(Error::NotFound("template"))
+            .ok_or(Error::NotFound(Entity::Template))
     }
 }
 
@@ -149,7 +149,7 @@ fn check_item(question: &str, content: &str) -> Result<()> {
     check_len("content", content, 1, MAX_ITEM_CONTENT)
 }
 
-fn found(done: bool, what: &'static str) -> Result<()> {
+fn found(done: bool, what: Entity) -> Result<()> {
     if done {
         Ok(())
     } else {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Engine, Error, Result};
+use super::{Engine, Entity, Error, Result};
 use crate::ids::{now, random_token, sha256_hex};
 use crate::storage::{is_unique_violation, NewAgent, NewTenant};
 
@@ -106,7 +106,7 @@ impl Engine {
             .set_agent_stat(tenant_id, agent_id, is_stat)
             .await?
         {
-            return Err(Error::NotFound("agent"));
+            return Err(Error::NotFound(Entity::Agent));
         }
         Ok(())
     }

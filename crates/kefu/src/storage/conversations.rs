@@ -5,7 +5,7 @@ use sqlx::QueryBuilder;
 use super::messages::{insert_message, MessageRow};
 use super::{Result, Store};
 use crate::domain::conversation::{State, Status};
-use crate::domain::paging::{Order, PageRequest};
+use crate::domain::paging::PageRequest;
 
 #[derive(Clone, Debug)]
 pub struct ConversationRow {
@@ -211,19 +211,7 @@ impl Store {
                     .push_bind(label.clone())
                     .push(")");
             }
-            if let Some(cursor) = &page.cursor {
-                q.push(match page.order {
-                    Order::OldestFirst => " AND c.id > ",
-                    Order::NewestFirst => " AND c.id < ",
-                })
-                .push_bind(cursor.as_str().to_owned());
-            }
-            q.push(match page.order {
-                Order::OldestFirst => " ORDER BY c.id ASC",
-                Order::NewestFirst => " ORDER BY c.id DESC",
-            });
-            q.push(" LIMIT ").push_bind(i64::from(page.limit));
-            q.push(" OFFSET ").push_bind(i64::from(page.offset));
+            push_page!(q, "c.id", page);
             let rows = q.build().fetch_all(pool).await?;
             rows.iter()
                 .map(|row| {

@@ -55,35 +55,32 @@ impl Store {
         })
     }
 
+    /// A customer by kefu's own id.
     pub async fn customer(&self, tenant_id: i64, id: &str) -> Result<Option<CustomerRow>> {
-        with_pool!(self, read, pool => {
-            let row = sqlx::query(
-                "SELECT id, tenant_id, user_id, name, avatar_url FROM customers
-                 WHERE tenant_id = $1 AND id = $2",
-            )
-            .bind(tenant_id)
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
-            row.map(|row| Ok(decode!(&row => CustomerRow { id, tenant_id, user_id, name, avatar_url })))
-                .transpose()
-        })
+        self.customer_where("id", tenant_id, id).await
     }
 
+    /// A customer by the enterprise's id for it.
     pub async fn customer_by_user_id(
         &self,
         tenant_id: i64,
         user_id: &str,
     ) -> Result<Option<CustomerRow>> {
+        self.customer_where("user_id", tenant_id, user_id).await
+    }
+
+    async fn customer_where(
+        &self,
+        column: &'static str,
+        tenant_id: i64,
+        key: &str,
+    ) -> Result<Option<CustomerRow>> {
         with_pool!(self, read, pool => {
-            let row = sqlx::query(
+            let sql = format!(
                 "SELECT id, tenant_id, user_id, name, avatar_url FROM customers
-                 WHERE tenant_id = $1 AND user_id = $2",
-            )
-            .bind(tenant_id)
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?;
+                 WHERE tenant_id = $1 AND {column} = $2"
+            );
+            let row = sqlx::query(&sql).bind(tenant_id).bind(key).fetch_optional(pool).await?;
             row.map(|row| Ok(decode!(&row => CustomerRow { id, tenant_id, user_id, name, avatar_url })))
                 .transpose()
         })

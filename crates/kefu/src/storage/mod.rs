@@ -39,6 +39,29 @@ macro_rules! decode {
     };
 }
 
+/// Appends keyset paging on the time-ordered id `$column`: after the cursor
+/// in the page's order (an index range scan however deep the list), then
+/// LIMIT/OFFSET (the offset is bounded by the seed's page ≤ 50).
+macro_rules! push_page {
+    ($q:expr, $column:literal, $page:expr) => {{
+        use $crate::domain::paging::Order;
+        let page: &$crate::domain::paging::PageRequest = $page;
+        if let Some(cursor) = &page.cursor {
+            $q.push(match page.order {
+                Order::OldestFirst => concat!(" AND ", $column, " > "),
+                Order::NewestFirst => concat!(" AND ", $column, " < "),
+            })
+            .push_bind(cursor.as_str().to_owned());
+        }
+        $q.push(match page.order {
+            Order::OldestFirst => concat!(" ORDER BY ", $column, " ASC"),
+            Order::NewestFirst => concat!(" ORDER BY ", $column, " DESC"),
+        });
+        $q.push(" LIMIT ").push_bind(i64::from(page.limit));
+        $q.push(" OFFSET ").push_bind(i64::from(page.offset));
+    }};
+}
+
 mod agents;
 mod conversations;
 mod customers;

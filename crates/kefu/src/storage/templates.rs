@@ -4,7 +4,7 @@
 use sqlx::QueryBuilder;
 
 use super::{Result, Store};
-use crate::domain::paging::{Order, PageRequest};
+use crate::domain::paging::PageRequest;
 
 #[derive(Clone, Debug)]
 pub struct TemplateRow {
@@ -112,19 +112,7 @@ impl Store {
             );
             q.push_bind(tenant_id);
             q.push(" AND template_id = ").push_bind(template_id.to_owned());
-            if let Some(cursor) = &page.cursor {
-                q.push(match page.order {
-                    Order::OldestFirst => " AND id > ",
-                    Order::NewestFirst => " AND id < ",
-                })
-                .push_bind(cursor.as_str().to_owned());
-            }
-            q.push(match page.order {
-                Order::OldestFirst => " ORDER BY id ASC",
-                Order::NewestFirst => " ORDER BY id DESC",
-            });
-            q.push(" LIMIT ").push_bind(i64::from(page.limit));
-            q.push(" OFFSET ").push_bind(i64::from(page.offset));
+            push_page!(q, "id", page);
             let rows = q.build().fetch_all(pool).await?;
             rows.iter()
                 .map(|row| Ok(decode!(row => ItemRow { id, template_id, question, content })))

@@ -7,7 +7,7 @@ use axum::Json;
 use serde_json::json;
 
 use crate::domain::conversation::RuleError;
-use crate::engine::Error;
+use crate::engine::{Entity, Error};
 
 /// An error as the question-chat dialect reports it.
 #[derive(Debug)]
@@ -79,20 +79,17 @@ impl From<Error> for V1Error {
         let (http, code, field) = match &e {
             Error::Invalid { field, .. } => (S::BAD_REQUEST, 1002, Some(*field)),
             Error::TooLarge { field, .. } => (S::PAYLOAD_TOO_LARGE, 1004, Some(*field)),
-            Error::Unauthenticated("unknown session") => (S::UNAUTHORIZED, 2001, Some("session")),
-            Error::Unauthenticated(_) => (S::UNAUTHORIZED, 2002, None),
-            Error::Forbidden("the agent is not active") => (S::FORBIDDEN, 2004, Some("serv_id")),
+            Error::UnknownSession => (S::UNAUTHORIZED, 2001, Some("session")),
+            Error::BadCredentials(_) => (S::UNAUTHORIZED, 2002, None),
             Error::Forbidden(_) => (S::FORBIDDEN, 2003, None),
-            Error::NotFound("question") => (S::NOT_FOUND, 3001, Some("question_id")),
-            Error::NotFound("user") => (S::NOT_FOUND, 3002, Some("user_id")),
-            Error::NotFound("template") => (S::NOT_FOUND, 3003, Some("template_id")),
-            Error::NotFound("item") => (S::NOT_FOUND, 3004, Some("item_id")),
-            Error::NotFound("agent") => (S::NOT_FOUND, 3006, Some("serv_id")),
-            Error::NotFound(_) => (S::NOT_FOUND, 3000, None),
+            Error::AgentInactive => (S::FORBIDDEN, 2004, Some("serv_id")),
+            Error::NotFound(Entity::Question) => (S::NOT_FOUND, 3001, Some("question_id")),
+            Error::NotFound(Entity::User) => (S::NOT_FOUND, 3002, Some("user_id")),
+            Error::NotFound(Entity::Template) => (S::NOT_FOUND, 3003, Some("template_id")),
+            Error::NotFound(Entity::Item) => (S::NOT_FOUND, 3004, Some("item_id")),
+            Error::NotFound(Entity::Agent) => (S::NOT_FOUND, 3006, Some("serv_id")),
             Error::Rule(rule) => (S::CONFLICT, rule_code(*rule), Some("question_id")),
-            Error::Conflict("client_msg_id is already used in this question") => {
-                (S::CONFLICT, 4006, Some("client_msg_id"))
-            }
+            Error::ClientIdTaken => (S::CONFLICT, 4006, Some("client_msg_id")),
             Error::Conflict(_) => (S::CONFLICT, 4007, None),
             Error::Storage(err) => {
                 tracing::error!(error = %err, "storage failed");

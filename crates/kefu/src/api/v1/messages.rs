@@ -13,12 +13,11 @@ use super::error::V1Error;
 use super::params::Params;
 use super::questions::question_id;
 use super::render::{media_url, message, ok};
-use super::{caller, customer};
+use super::{agent_named, caller, customer};
 use crate::api::SharedState;
 use crate::domain::message::validate_client_msg_id;
 use crate::engine::{Caller, Upload};
 use crate::media::{MAX_AUDIO_BYTES, MAX_IMAGE_BYTES};
-use crate::storage::MessageRow;
 
 type Reply = Result<Json<Value>, V1Error>;
 
@@ -42,8 +41,17 @@ pub async fn send_text(
     Path(id): Path<String>,
     p: Params,
 ) -> Reply {
+    let (caller, client_msg_id) = sender(&state, &p).await?;
     let text = p.required("text")?.to_owned();
-    let stored = send(&state, &id, &p, Upload::Text(text)).await?;
+    let stored = state
+        .engine
+        .send(
+            &caller,
+            question_id(&id)?.as_str(),
+            Upload::Text(text),
+            client_msg_id,
+        )
+        .await?;
     Ok(Json(ok(json!({ "message_id": stored.id }))))
 }
 
@@ -52,8 +60,17 @@ pub async fn send_image(
     Path(id): Path<String>,
     p: Params,
 ) -> Reply {
+    let (caller, client_msg_id) = sender(&state, &p).await?;
     let image = decode_base64("image", p.required("image")?, MAX_IMAGE_BYTES)?;
-    let stored = send(&state, &id, &p, Upload::Image(image)).await?;
+    let stored = state
+        .engine
+        .send(
+            &caller,
+            question_id(&id)?.as_str(),
+            Upload::Image(image),
+            client_msg_id,
+        )
+        .await?;
     let url = media_url(
         &state.public_url,
         stored.media_path.as_deref().unwrap_or_default(),
@@ -69,7 +86,7 @@ pub async fn send_audio(
     Path(id): Path<String>,
     p: Params,
 ) -> Reply {
-    let audio = decode_base64("audio", p.required("audio")?, MAX_AUDIO_BYTES)?;
+    let (caller, client_msg_id) = sender(&state, &p).await?;
     let len_secs = p
         .required("audio_len")?
         .trim()
@@ -77,16 +94,12 @@ pub async fn send_audio(
         .map_err(|_| {
             V1Error::invalid("audio_len", "audio_len must be a whole number of seconds")
         })?;
-    let stored = send(
-        &state,
-        &id,
-        &p,
-        Upload::Audio {
-            bytes: audio,
-            len_secs,
-        },
-    )
-    .await?;
+    let bytes = decode_base64("audio", p.required("audio")?, MAX_AUDIO_BYTES)?;
+    let upload = Upload::Audio { bytes, len_secs };
+    let stored = state
+        .engine
+        .send(&caller, question_id(&id)?.as_str(), upload, client_msg_id)
+        .await?;
     let url = media_url(
         &state.public_url,
         stored.media_path.as_deref().unwrap_or_default(),
@@ -113,14 +126,10 @@ pub async fn media(State(state): State<SharedState>, Path(name): Path<String>) -
     }
 }
 
-/// Checks the seed's `sender` / `sender_type` against the session, then sends.
-async fn send(
-    state: &SharedState,
-    id: &str,
-    p: &Params,
-    upload: Upload,
-) -> Result<MessageRow, V1Error> {
-    let question = question_id(id)?;
+/// Who sends, from the seed's `sender` / `sender_type` checked against the
+/// session, and the optional client message id. Runs before any upload is
+/// decoded, so that strangers cost no decoding work.
+async fn sender(state: &SharedState, p: &Params) -> Result<(Caller, Option<String>), V1Error> {
     let sender = p.required("sender")?;
     let caller = match p.required("sender_type")?.trim() {
         "1" => {
@@ -143,7 +152,7 @@ async fn send(
                     "sender must be the agent's serv_id",
                 ));
             }
-            Caller::Agent(state.engine.agent(p.session()?, sender).await?)
+            Caller::Agent(agent_named(state, p, sender).await?)
         }
         _ => {
             return Err(V1Error::invalid(
@@ -157,10 +166,7 @@ async fn send(
         .map(|id| validate_client_msg_id(id).map(str::to_owned))
         .transpose()
         .map_err(|why| V1Error::invalid("client_msg_id", why))?;
-    Ok(state
-        .engine
-        .send(&caller, question.as_str(), upload, client_msg_id)
-        .await?)
+    Ok((caller, client_msg_id))
 }
 
 /// Decodes a base64 upload. Tolerates what real clients send: a `data:` URL

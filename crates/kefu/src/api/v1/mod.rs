@@ -69,9 +69,14 @@ pub fn routes(r: Routes) -> Routes {
 
 /// The agent a request acts as: `session` bound to `serv_id`.
 async fn agent(state: &SharedState, p: &Params) -> Result<AgentCtx, V1Error> {
-    let session = p.session()?;
     let serv_id = p.bounded("serv_id", 1, 20)?;
-    Ok(state.engine.agent(session, serv_id).await?)
+    agent_named(state, p, serv_id).await
+}
+
+/// The agent a request acts as, when the agent is named elsewhere than in
+/// `serv_id` (a path, or `sender`).
+async fn agent_named(state: &SharedState, p: &Params, serv_id: &str) -> Result<AgentCtx, V1Error> {
+    Ok(state.engine.agent(p.session()?, serv_id).await?)
 }
 
 /// The customer a request acts as.

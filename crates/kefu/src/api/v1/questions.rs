@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::error::V1Error;
 use super::params::Params;
 use super::render::{any_line, ok, question_line, served_line, wait_line};
-use super::{agent, caller, customer};
+use super::{agent, agent_named, caller, customer};
 use crate::api::SharedState;
 use crate::domain::paging::Id;
 use crate::domain::question::{parse_labels, validate_label};
@@ -46,12 +46,17 @@ pub async fn pending(State(state): State<SharedState>, p: Params) -> Reply {
     Ok(lines(&questions, question_line))
 }
 
+/// The seed names the agent in the path only; an admin reading another
+/// agent's tasks names itself in `serv_id`.
 pub async fn agent_tasks(
     State(state): State<SharedState>,
     Path(serv_id): Path<String>,
     p: Params,
 ) -> Reply {
-    let agent = agent(&state, &p).await?;
+    let agent = match p.optional("serv_id") {
+        Some(_) => agent(&state, &p).await?,
+        None => agent_named(&state, &p, &serv_id).await?,
+    };
     let page = p.page("question_id")?;
     let questions = state
         .engine
