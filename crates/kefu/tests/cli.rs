@@ -172,3 +172,44 @@ fn tenant_create_prints_keys_and_admin_as_json() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("sqlite://"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn flags_beat_environment_which_beats_the_config_file() {
+    let dir = temp_dir();
+    let config = dir.join("kefu.toml");
+    let (from_file, from_env, from_flag) = (dir.join("file"), dir.join("env"), dir.join("flag"));
+    std::fs::write(&config, format!("data_dir = \"{}\"\n", from_file.display())).unwrap();
+    let create = |env: Option<&Path>, flag: Option<&Path>| {
+        let mut command = Command::new(KEFU);
+        command
+            .args(["tenant", "create", "--name", "t", "--config"])
+            .arg(&config)
+            .env_remove("KEFU_DATABASE")
+            .env_remove("KEFU_DATA_DIR");
+        if let Some(env) = env {
+            command.env("KEFU_DATA_DIR", env);
+        }
+        if let Some(flag) = flag {
+            command.arg("--data-dir").arg(flag);
+        }
+        let output = command.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    create(None, None);
+    assert!(from_file.join("kefu.db").exists(), "the file's data_dir");
+    create(Some(&from_env), None);
+    assert!(
+        from_env.join("kefu.db").exists(),
+        "the environment over the file"
+    );
+    create(Some(&from_env), Some(&from_flag));
+    assert!(
+        from_flag.join("kefu.db").exists(),
+        "the flag over the environment"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -263,6 +263,13 @@ async fn bad_input_is_refused_with_the_documented_error(app: TestApp) {
     let (_, alls) = app.get("/v1/user/hana/alls", &[("session", s)]).await;
     assert_eq!(alls["questions"].as_array().unwrap().len(), 1);
 
+    // A path that does not decode, unknown routes and methods answer in the dialect too.
+    assert_v1_error(
+        &app.post("/v1/question/%FF%FE/serve", &agent).await,
+        400,
+        1003,
+        Some("path"),
+    );
     // Unknown routes and methods answer in the dialect too.
     assert_v1_error(&app.get("/v1/no/such/thing", &[]).await, 404, 3000, None);
     assert_v1_error(&app.get("/v1/question/new", &[]).await, 405, 3007, None);

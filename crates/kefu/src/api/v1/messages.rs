@@ -1,6 +1,6 @@
 //! Chat messages: history, sending text, images and audio, and the media files.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,7 +10,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::error::V1Error;
-use super::params::Params;
+use super::params::{Params, PathParam};
 use super::questions::question_id;
 use super::render::{media_url, message, ok};
 use super::{agent_named, caller, customer};
@@ -21,7 +21,11 @@ use crate::media::{MAX_AUDIO_BYTES, MAX_IMAGE_BYTES};
 
 type Reply = Result<Json<Value>, V1Error>;
 
-pub async fn history(State(state): State<SharedState>, Path(id): Path<String>, p: Params) -> Reply {
+pub async fn history(
+    State(state): State<SharedState>,
+    PathParam(id): PathParam,
+    p: Params,
+) -> Reply {
     let caller = caller(&state, &p).await?;
     let page = p.page("message_id")?;
     p.identify()?;
@@ -38,7 +42,7 @@ pub async fn history(State(state): State<SharedState>, Path(id): Path<String>, p
 
 pub async fn send_text(
     State(state): State<SharedState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     p: Params,
 ) -> Reply {
     let (caller, client_msg_id) = sender(&state, &p).await?;
@@ -57,7 +61,7 @@ pub async fn send_text(
 
 pub async fn send_image(
     State(state): State<SharedState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     p: Params,
 ) -> Reply {
     let (caller, client_msg_id) = sender(&state, &p).await?;
@@ -83,7 +87,7 @@ pub async fn send_image(
 /// kefu's addition: seed 003 lists audio messages (type 1) but no way to send one.
 pub async fn send_audio(
     State(state): State<SharedState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     p: Params,
 ) -> Reply {
     let (caller, client_msg_id) = sender(&state, &p).await?;
@@ -111,7 +115,7 @@ pub async fn send_audio(
 
 /// `GET /v1/media/{name}`: an uploaded file. Names are content hashes, so a
 /// file never changes and may be cached for good.
-pub async fn media(State(state): State<SharedState>, Path(name): Path<String>) -> Response {
+pub async fn media(State(state): State<SharedState>, PathParam(name): PathParam) -> Response {
     match state.engine.media().get(&name).await {
         Some((bytes, content_type)) => (
             StatusCode::OK,

@@ -6,12 +6,29 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use serde_json::Value;
 
 use super::error::V1Error;
 use crate::domain::paging::PageRequest;
+
+/// The one parameter of a route's path, e.g. `{question_id}`. A path that
+/// does not decode (bad percent-encoding) is a 1003 like any other bad input.
+#[derive(Debug)]
+pub struct PathParam(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = V1Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, V1Error> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Self(value))
+            .map_err(|_| V1Error::bad_encoding("path", "the path is not valid URL-encoded UTF-8"))
+    }
+}
 
 /// The query string and body of a request, merged (body wins).
 #[derive(Debug, Default)]

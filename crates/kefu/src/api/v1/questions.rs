@@ -1,12 +1,12 @@
 //! Questions: asking, the lists, and the lifecycle steps.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Html;
 use axum::Json;
 use serde_json::{json, Value};
 
 use super::error::V1Error;
-use super::params::Params;
+use super::params::{Params, PathParam};
 use super::render::{any_line, ok, question_line, served_line, wait_line};
 use super::{agent, agent_named, caller, customer};
 use crate::api::SharedState;
@@ -50,7 +50,7 @@ pub async fn pending(State(state): State<SharedState>, p: Params) -> Reply {
 /// agent's tasks names itself in `serv_id`.
 pub async fn agent_tasks(
     State(state): State<SharedState>,
-    Path(serv_id): Path<String>,
+    PathParam(serv_id): PathParam,
     p: Params,
 ) -> Reply {
     let agent = match p.optional("serv_id") {
@@ -65,25 +65,25 @@ pub async fn agent_tasks(
     Ok(lines(&questions, question_line))
 }
 
-pub async fn user_waits(state: State<SharedState>, path: Path<String>, p: Params) -> Reply {
+pub async fn user_waits(state: State<SharedState>, path: PathParam, p: Params) -> Reply {
     user_list(state, path, p, CustomerList::Waits, wait_line).await
 }
 
-pub async fn user_tasks(state: State<SharedState>, path: Path<String>, p: Params) -> Reply {
+pub async fn user_tasks(state: State<SharedState>, path: PathParam, p: Params) -> Reply {
     user_list(state, path, p, CustomerList::Tasks, served_line).await
 }
 
-pub async fn user_overs(state: State<SharedState>, path: Path<String>, p: Params) -> Reply {
+pub async fn user_overs(state: State<SharedState>, path: PathParam, p: Params) -> Reply {
     user_list(state, path, p, CustomerList::Overs, served_line).await
 }
 
-pub async fn user_alls(state: State<SharedState>, path: Path<String>, p: Params) -> Reply {
+pub async fn user_alls(state: State<SharedState>, path: PathParam, p: Params) -> Reply {
     user_list(state, path, p, CustomerList::Alls, any_line).await
 }
 
 async fn user_list(
     State(state): State<SharedState>,
-    Path(user_id): Path<String>,
+    PathParam(user_id): PathParam,
     p: Params,
     list: CustomerList,
     line: fn(&ConversationSummary) -> Value,
@@ -97,7 +97,7 @@ async fn user_list(
     Ok(lines(&questions, line))
 }
 
-pub async fn serve(State(state): State<SharedState>, Path(id): Path<String>, p: Params) -> Reply {
+pub async fn serve(State(state): State<SharedState>, PathParam(id): PathParam, p: Params) -> Reply {
     let agent = agent(&state, &p).await?;
     let notice = state
         .engine
@@ -106,7 +106,7 @@ pub async fn serve(State(state): State<SharedState>, Path(id): Path<String>, p: 
     Ok(notice_reply(&notice.id))
 }
 
-pub async fn quit(State(state): State<SharedState>, Path(id): Path<String>, p: Params) -> Reply {
+pub async fn quit(State(state): State<SharedState>, PathParam(id): PathParam, p: Params) -> Reply {
     let agent = agent(&state, &p).await?;
     let notice = state
         .engine
@@ -115,7 +115,11 @@ pub async fn quit(State(state): State<SharedState>, Path(id): Path<String>, p: P
     Ok(notice_reply(&notice.id))
 }
 
-pub async fn finish(State(state): State<SharedState>, Path(id): Path<String>, p: Params) -> Reply {
+pub async fn finish(
+    State(state): State<SharedState>,
+    PathParam(id): PathParam,
+    p: Params,
+) -> Reply {
     let agent = agent(&state, &p).await?;
     let notice = state
         .engine
@@ -126,7 +130,7 @@ pub async fn finish(State(state): State<SharedState>, Path(id): Path<String>, p:
 
 pub async fn request_finish(
     State(state): State<SharedState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     p: Params,
 ) -> Reply {
     let agent = agent(&state, &p).await?;
@@ -137,7 +141,11 @@ pub async fn request_finish(
     Ok(notice_reply(&notice.id))
 }
 
-pub async fn reopen(State(state): State<SharedState>, Path(id): Path<String>, p: Params) -> Reply {
+pub async fn reopen(
+    State(state): State<SharedState>,
+    PathParam(id): PathParam,
+    p: Params,
+) -> Reply {
     let session = customer(&state, &p).await?;
     let notice = state
         .engine

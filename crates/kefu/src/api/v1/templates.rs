@@ -1,13 +1,13 @@
 //! Canned replies: `answer/templates`, `answer/template/<id>`, and kefu's
 //! admin endpoints to create, rename and delete templates and items.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
 use super::agent;
 use super::error::V1Error;
-use super::params::Params;
+use super::params::{Params, PathParam};
 use super::render::ok;
 use crate::api::SharedState;
 use crate::domain::paging::Id;
@@ -25,7 +25,7 @@ pub async fn list(State(state): State<SharedState>, p: Params) -> Reply {
     Ok(Json(ok(json!({ "templates": templates }))))
 }
 
-pub async fn items(State(state): State<SharedState>, Path(id): Path<String>, p: Params) -> Reply {
+pub async fn items(State(state): State<SharedState>, PathParam(id): PathParam, p: Params) -> Reply {
     let agent = agent(&state, &p).await?;
     let page = p.page("item_id")?;
     p.identify()?;
@@ -47,7 +47,11 @@ pub async fn create(State(state): State<SharedState>, p: Params) -> Reply {
     Ok(Json(ok(template_json(&template))))
 }
 
-pub async fn rename(State(state): State<SharedState>, Path(id): Path<String>, p: Params) -> Reply {
+pub async fn rename(
+    State(state): State<SharedState>,
+    PathParam(id): PathParam,
+    p: Params,
+) -> Reply {
     let agent = agent(&state, &p).await?;
     let id = template_id(&id)?;
     state
@@ -57,7 +61,11 @@ pub async fn rename(State(state): State<SharedState>, Path(id): Path<String>, p:
     Ok(Json(ok(json!({ "template_id": id.as_str() }))))
 }
 
-pub async fn delete(State(state): State<SharedState>, Path(id): Path<String>, p: Params) -> Reply {
+pub async fn delete(
+    State(state): State<SharedState>,
+    PathParam(id): PathParam,
+    p: Params,
+) -> Reply {
     let agent = agent(&state, &p).await?;
     let id = template_id(&id)?;
     state.engine.delete_template(&agent, id.as_str()).await?;
@@ -66,7 +74,7 @@ pub async fn delete(State(state): State<SharedState>, Path(id): Path<String>, p:
 
 pub async fn create_item(
     State(state): State<SharedState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     p: Params,
 ) -> Reply {
     let agent = agent(&state, &p).await?;
@@ -84,7 +92,7 @@ pub async fn create_item(
 
 pub async fn update_item(
     State(state): State<SharedState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     p: Params,
 ) -> Reply {
     let agent = agent(&state, &p).await?;
@@ -102,7 +110,7 @@ pub async fn update_item(
 
 pub async fn delete_item(
     State(state): State<SharedState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     p: Params,
 ) -> Reply {
     let agent = agent(&state, &p).await?;
