@@ -143,7 +143,7 @@ async fn the_pending_list_pages_and_filters(app: TestApp) {
         shape,
     )
     .await;
-    assert_eq!(by_app, sorted(app_a, true));
+    assert_eq!(by_app, sorted(app_a.clone(), true));
     let none = walk(
         &app,
         "/v1/question/list",
@@ -155,6 +155,31 @@ async fn the_pending_list_pages_and_filters(app: TestApp) {
     )
     .await;
     assert!(none.is_empty());
+
+    // The app filter on a user's and an agent's lists.
+    let user_a = [("session", in_a.session.as_str())];
+    let own_app = walk(
+        &app,
+        "/v1/user/ua/alls",
+        &user_a,
+        &[("identify", "com.acme.a")],
+        "1",
+        "6",
+        shape,
+    )
+    .await;
+    assert_eq!(own_app, sorted(app_a.clone(), false));
+    let other_app = walk(
+        &app,
+        "/v1/user/ua/alls",
+        &user_a,
+        &[("identify", "com.acme.b")],
+        "1",
+        "6",
+        shape,
+    )
+    .await;
+    assert!(other_app.is_empty());
 
     // A claimed question leaves the pool between two pages without breaking the walk.
     app.serve(&agent, &activation[0]).await;

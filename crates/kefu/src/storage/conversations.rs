@@ -173,46 +173,7 @@ impl Store {
         page: &PageRequest,
     ) -> Result<Vec<ConversationSummary>> {
         with_pool!(self, read, pool => {
-            let mut q = QueryBuilder::new(
-                "SELECT c.id, c.title, c.status, c.created_at,
-                        cu.user_id, cu.name AS user_name, cu.avatar_url,
-                        a.account AS serv_id,
-                        m.kind AS last_kind, m.text AS last_text, m.sender AS last_sender,
-                        m.sender_type AS last_sender_type, m.created_at AS last_at
-                 FROM conversations c
-                 JOIN customers cu ON cu.id = c.customer_id
-                 LEFT JOIN agents a ON a.id = c.agent_id
-                 LEFT JOIN messages m ON m.id = c.last_message_id
-                 WHERE c.tenant_id = ",
-            );
-            q.push_bind(filter.tenant_id);
-            match &filter.scope {
-                Scope::Pending => {
-                    q.push(" AND c.status = ").push_bind(Status::Waiting.code());
-                }
-                Scope::AgentTasks { agent_id } => {
-                    q.push(" AND c.agent_id = ").push_bind(*agent_id);
-                    q.push(" AND c.status = ").push_bind(Status::Serving.code());
-                }
-                Scope::Customer { customer_id, status } => {
-                    q.push(" AND c.customer_id = ").push_bind(customer_id.clone());
-                    if let Some(status) = status {
-                        q.push(" AND c.status = ").push_bind(status.code());
-                    }
-                }
-            }
-            if let Some(identify) = &filter.identify {
-                q.push(" AND c.identify = ").push_bind(identify.clone());
-            }
-            if let Some(label) = &filter.label {
-                q.push(" AND c.id IN (SELECT conversation_id FROM conversation_labels WHERE tenant_id = ")
-                    .push_bind(filter.tenant_id)
-                    .push(" AND label = ")
-                    .push_bind(label.clone())
-                    .push(")");
-            }
-            push_page!(q, "c.id", page);
-            let rows = q.build().fetch_all(pool).await?;
+            let rows = list_query(filter, page).build().fetch_all(pool).await?;
             rows.iter()
                 .map(|row| {
                     Ok(decode!(row => ConversationSummary {
@@ -238,4 +199,67 @@ impl Store {
                 .await
         })
     }
+}
+
+/// The SQL of one page of a question list, for either backend.
+pub(super) fn list_query<'a, DB>(
+    filter: &ConversationFilter,
+    page: &PageRequest,
+) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(
+        "SELECT c.id, c.title, c.status, c.created_at,
+                cu.user_id, cu.name AS user_name, cu.avatar_url,
+                a.account AS serv_id,
+                m.kind AS last_kind, m.text AS last_text, m.sender AS last_sender,
+                m.sender_type AS last_sender_type, m.created_at AS last_at
+         FROM conversations c
+         JOIN customers cu ON cu.id = c.customer_id
+         LEFT JOIN agents a ON a.id = c.agent_id
+         LEFT JOIN messages m ON m.id = c.last_message_id
+         WHERE c.tenant_id = ",
+    );
+    q.push_bind(filter.tenant_id);
+    match &filter.scope {
+        Scope::Pending => {
+            q.push(" AND c.status = ").push_bind(Status::Waiting.code());
+        }
+        Scope::AgentTasks { agent_id } => {
+            q.push(" AND c.agent_id = ").push_bind(*agent_id);
+            q.push(" AND c.status = ").push_bind(Status::Serving.code());
+        }
+        Scope::Customer {
+            customer_id,
+            status,
+        } => {
+            q.push(" AND c.customer_id = ")
+                .push_bind(customer_id.clone());
+            if let Some(status) = status {
+                q.push(" AND c.status = ").push_bind(status.code());
+            }
+        }
+    }
+    if let Some(identify) = &filter.identify {
+        // For an agent's or a customer's list, their own index is far more
+        // selective than the app's; the expression keeps a planner without
+        // statistics from choosing the app index instead.
+        q.push(match filter.scope {
+            Scope::Pending => " AND c.identify = ",
+            _ => " AND COALESCE(c.identify, '') = ",
+        })
+        .push_bind(identify.clone());
+    }
+    if let Some(label) = &filter.label {
+        q.push(" AND c.id IN (SELECT conversation_id FROM conversation_labels WHERE tenant_id = ")
+            .push_bind(filter.tenant_id)
+            .push(" AND label = ")
+            .push_bind(label.clone())
+            .push(")");
+    }
+    push_page!(q, "c.id", page);
+    q
 }

@@ -149,12 +149,27 @@ impl Store {
         page: &PageRequest,
     ) -> Result<Vec<MessageRow>> {
         with_pool!(self, read, pool => {
-            let mut q = QueryBuilder::new(format!("SELECT {COLUMNS} FROM messages WHERE tenant_id = "));
-            q.push_bind(tenant_id);
-            q.push(" AND conversation_id = ").push_bind(conversation_id.to_owned());
-            push_page!(q, "id", page);
-            let rows = q.build().fetch_all(pool).await?;
+            let rows = history_query(tenant_id, conversation_id, page).build().fetch_all(pool).await?;
             rows.iter().map(|row| Ok(decode_message!(row))).collect()
         })
     }
+}
+
+/// The SQL of one page of a conversation's history, for either backend.
+pub(super) fn history_query<'a, DB>(
+    tenant_id: i64,
+    conversation_id: &str,
+    page: &PageRequest,
+) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(format!("SELECT {COLUMNS} FROM messages WHERE tenant_id = "));
+    q.push_bind(tenant_id);
+    q.push(" AND conversation_id = ")
+        .push_bind(conversation_id.to_owned());
+    push_page!(q, "id", page);
+    q
 }

@@ -67,6 +67,8 @@ mod conversations;
 mod customers;
 mod messages;
 mod migrate;
+#[cfg(test)]
+mod plans;
 mod templates;
 mod tenants;
 

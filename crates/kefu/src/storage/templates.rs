@@ -107,13 +107,7 @@ impl Store {
         page: &PageRequest,
     ) -> Result<Vec<ItemRow>> {
         with_pool!(self, read, pool => {
-            let mut q = QueryBuilder::new(
-                "SELECT id, template_id, question, content FROM answer_items WHERE tenant_id = ",
-            );
-            q.push_bind(tenant_id);
-            q.push(" AND template_id = ").push_bind(template_id.to_owned());
-            push_page!(q, "id", page);
-            let rows = q.build().fetch_all(pool).await?;
+            let rows = items_query(tenant_id, template_id, page).build().fetch_all(pool).await?;
             rows.iter()
                 .map(|row| Ok(decode!(row => ItemRow { id, template_id, question, content })))
                 .collect()
@@ -179,4 +173,25 @@ impl Store {
             Ok(done.rows_affected() == 1)
         })
     }
+}
+
+/// The SQL of one page of a template's items, for either backend.
+pub(super) fn items_query<'a, DB>(
+    tenant_id: i64,
+    template_id: &str,
+    page: &PageRequest,
+) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(
+        "SELECT id, template_id, question, content FROM answer_items WHERE tenant_id = ",
+    );
+    q.push_bind(tenant_id);
+    q.push(" AND template_id = ")
+        .push_bind(template_id.to_owned());
+    push_page!(q, "id", page);
+    q
 }
