@@ -63,6 +63,7 @@ pub struct TestApp {
     pub engine: Engine,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     data_dir: PathBuf,
     pg_schema: Option<(String, String)>,
 }
@@ -126,7 +127,7 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let app = kefu::server::app(engine.clone(), base.clone());
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(kefu::server::serve(listener, app, async {
+        let server = tokio::spawn(kefu::server::serve(listener, app, async {
             stopped.await.ok();
         }));
         if std::env::var("KEFU_TEST_LOG").is_ok() {
@@ -137,9 +138,19 @@ impl TestApp {
             engine,
             client: reqwest::Client::new(),
             stop: Some(stop),
+            server: Some(server),
             data_dir,
             pg_schema,
         })
+    }
+
+    /// Asks the server to shut down (as SIGTERM does) and returns its task,
+    /// which ends once in-flight requests are answered.
+    pub fn shut_down(&mut self) -> tokio::task::JoinHandle<std::io::Result<()>> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.server.take().expect("the server runs")
     }
 
     /// A new tenant with its admin.
