@@ -266,10 +266,10 @@ fn operations() -> Vec<Op> {
             .ok(ok_body(&[], json!({}))),
         op("get", "/v1/serv/{serv_id}/tasks", "serv",
             "客服'解决中'问题列表 / Questions an agent is serving",
-            "An agent (query `session` + `serv_id`, the caller). Questions the agent in the path \
-            serves, reopened ones included. Agents may list only their own (path `serv_id` = \
-            query `serv_id`); administrators anyone's.")
-            .by(AN_AGENT).paging("question_id")
+            "An agent: `session` bound to the agent in the path, as the seed sends it. An \
+            administrator reading another agent's tasks names itself in query `serv_id`. \
+            Questions the agent in the path serves, reopened ones included.")
+            .by(EITHER_ONE).paging("question_id")
             .fail("404", "3006 客服不存在 / agent not found")
             .ok(list_of("questions", "QuestionLine")),
         op("post", "/v1/question/new", "question", "客户提问问题 / Customer asks a question",
