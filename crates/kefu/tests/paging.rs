@@ -251,6 +251,8 @@ async fn agent_and_user_lists_page_by_cursor(app: TestApp) {
     )
     .await;
     assert_eq!(tasks, sorted(served.clone(), true));
+    let tasks = walk(&app, "/v1/serv/wu/tasks", &agent_auth, &[], "1", "4", shape).await;
+    assert_eq!(tasks, sorted(served.clone(), false));
 
     let user_auth = [("session", frank.session.as_str())];
     let waits = walk(
