@@ -106,4 +106,16 @@ async fn concurrent_retries_store_one_message(app: TestApp) {
     }
     assert_eq!(ids.len(), 1, "every retry got the same message id");
     assert_eq!(app.history(&lee, &q).await.len(), 1);
+    // The question's last message is the one stored, as agents see it.
+    let agent = app.agent(&t, "wei", false).await;
+    let (_, pending) = app
+        .get(
+            "/v1/question/list",
+            &[("session", &agent.session), ("serv_id", "wei")],
+        )
+        .await;
+    assert_eq!(
+        pending["questions"][0]["last_mess_text"], "once",
+        "{pending}"
+    );
 }

@@ -42,15 +42,15 @@ impl Body {
             Body::Notice(_) => 4,
         }
     }
+}
 
-    /// The line shown as `last_mess_text` in question lists.
-    pub fn summary(&self) -> String {
-        match self {
-            Body::Audio { .. } => "[语音]".to_owned(),
-            Body::Image { .. } => "[图片]".to_owned(),
-            Body::Text(text) => text.clone(),
-            Body::Notice(_) => String::new(),
-        }
+/// The line a question list shows for a stored message of seed `kind`
+/// (`last_mess_text`): the text itself, or a placeholder for media.
+pub fn summary(kind: i64, text: Option<&str>) -> String {
+    match kind {
+        1 => "[语音]".to_owned(),
+        2 => "[图片]".to_owned(),
+        _ => text.unwrap_or_default().to_owned(),
     }
 }
 
@@ -104,6 +104,13 @@ mod tests {
         );
         assert_eq!(Body::Text("hi".into()).kind(), 3);
         assert_eq!(Body::Notice(Notice::Finished).kind(), 4);
+    }
+
+    #[test]
+    fn lists_show_text_or_a_media_placeholder() {
+        assert_eq!(summary(3, Some("你好")), "你好");
+        assert_eq!(summary(2, None), "[图片]");
+        assert_eq!(summary(1, None), "[语音]");
     }
 
     #[test]

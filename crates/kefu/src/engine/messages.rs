@@ -7,7 +7,7 @@ use crate::domain::message::{validate_text, Body, SenderType};
 use crate::domain::paging::PageRequest;
 use crate::ids::{new_id, now};
 use crate::media::MediaError;
-use crate::storage::{ConversationRow, InsertOutcome, MessageRow};
+use crate::storage::{AgentRow, ConversationRow, InsertOutcome, MessageRow};
 
 /// What a sender uploads; media arrive decoded (the dialect undoes base64).
 pub enum Upload {
@@ -32,44 +32,24 @@ impl Engine {
         client_msg_id: Option<String>,
     ) -> Result<MessageRow> {
         let question = self.visible_question(caller, question_id).await?;
-        let (sender, sender_type, actor) = match caller {
-            Caller::Customer(s) => (s.user_id.clone(), SenderType::Customer, Actor::Customer),
-            Caller::Agent(a) => (
-                a.agent.account.clone(),
-                SenderType::Agent,
-                Actor::Agent(a.agent.id),
-            ),
+        let (sender, actor) = match caller {
+            Caller::Customer(s) => ((s.user_id.clone(), SenderType::Customer), Actor::Customer),
+            Caller::Agent(a) => (agent_sender(&a.agent), Actor::Agent(a.agent.id)),
         };
-        let mut message = MessageRow {
-            id: new_id(),
-            tenant_id: caller.tenant_id(),
-            conversation_id: question.id.clone(),
-            sender,
-            sender_type: sender_type.code(),
-            kind: 0,
-            text: None,
-            media_path: None,
-            audio_len: None,
-            action: None,
-            client_msg_id,
-            created_at: now(),
-        };
-        if let Some(existing) = self.store.message_by_client_id(&message).await? {
-            return same_sender(existing, &message);
+        if let Some(client_msg_id) = &client_msg_id {
+            let tenant_id = caller.tenant_id();
+            if let Some(existing) = self
+                .store
+                .message_by_client_id(tenant_id, &question.id, client_msg_id)
+                .await?
+            {
+                return same_sender(existing, &sender);
+            }
         }
         // Check before storing media, so a refused send leaves nothing behind.
         may_send(question.state(), actor)?;
         let body = self.store_upload(upload).await?;
-        message.kind = body.kind();
-        match body {
-            Body::Text(text) => message.text = Some(text),
-            Body::Image { path } => message.media_path = Some(path),
-            Body::Audio { path, len_secs } => {
-                message.media_path = Some(path);
-                message.audio_len = Some(len_secs);
-            }
-            Body::Notice(_) => return Err(Error::Internal("a notice is not an upload".into())),
-        }
+        let message = new_message(&question, sender.clone(), body, client_msg_id);
         let mut question = question;
         for _ in 0..MAX_ATTEMPTS {
             match self
@@ -78,7 +58,7 @@ impl Engine {
                 .await?
             {
                 InsertOutcome::Stored => return Ok(message),
-                InsertOutcome::Duplicate(existing) => return same_sender(*existing, &message),
+                InsertOutcome::Duplicate(existing) => return same_sender(*existing, &sender),
                 InsertOutcome::StateChanged => {
                     question = self.visible_question(caller, question_id).await?;
                     may_send(question.state(), actor)?;
@@ -152,12 +132,55 @@ impl Engine {
     }
 }
 
-fn same_sender(existing: MessageRow, attempt: &MessageRow) -> Result<MessageRow> {
-    if existing.sender == attempt.sender && existing.sender_type == attempt.sender_type {
+/// A retried send gets the first message back, unless someone else used the id.
+fn same_sender(
+    existing: MessageRow,
+    (sender, sender_type): &(String, SenderType),
+) -> Result<MessageRow> {
+    if existing.sender == *sender && existing.sender_type == sender_type.code() {
         Ok(existing)
     } else {
         Err(Error::ClientIdTaken)
     }
+}
+
+/// How an agent appears as a sender: its account (seed 003 `serv_id`).
+pub(super) fn agent_sender(agent: &AgentRow) -> (String, SenderType) {
+    (agent.account.clone(), SenderType::Agent)
+}
+
+/// A new message of `question`, now, with a fresh time-ordered id. Chat
+/// messages and lifecycle notices alike are made here.
+pub(super) fn new_message(
+    question: &ConversationRow,
+    (sender, sender_type): (String, SenderType),
+    body: Body,
+    client_msg_id: Option<String>,
+) -> MessageRow {
+    let mut m = MessageRow {
+        id: new_id(),
+        tenant_id: question.tenant_id,
+        conversation_id: question.id.clone(),
+        sender,
+        sender_type: sender_type.code(),
+        kind: body.kind(),
+        text: None,
+        media_path: None,
+        audio_len: None,
+        action: None,
+        client_msg_id,
+        created_at: now(),
+    };
+    match body {
+        Body::Text(text) => m.text = Some(text),
+        Body::Image { path } => m.media_path = Some(path),
+        Body::Audio { path, len_secs } => {
+            m.media_path = Some(path);
+            m.audio_len = Some(len_secs);
+        }
+        Body::Notice(notice) => m.action = Some(notice.code()),
+    }
+    m
 }
 
 fn media_error(field: &'static str, e: MediaError) -> Error {

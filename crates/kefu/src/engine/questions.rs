@@ -1,9 +1,10 @@
 //! Questions (conversations): asking, the lists, and every lifecycle step.
 
 use super::auth::{AgentCtx, Caller, SessionCtx};
+use super::messages::{agent_sender, new_message};
 use super::{Engine, Entity, Error, Result};
-use crate::domain::conversation::{decide, Actor, Command, State, Status};
-use crate::domain::message::SenderType;
+use crate::domain::conversation::{decide, Actor, Command, Status};
+use crate::domain::message::{Body, SenderType};
 use crate::domain::paging::PageRequest;
 use crate::domain::question::validate_title;
 use crate::ids::{new_id, now};
@@ -148,7 +149,7 @@ impl Engine {
     /// `serve`: the agent claims a waiting question. Of concurrent claims one wins.
     pub async fn serve(&self, a: &AgentCtx, question_id: &str) -> Result<MessageRow> {
         let agent = a.agent.id;
-        self.step(a.tenant_id(), question_id, agent_sender(a), |_| {
+        self.step(a.tenant_id(), question_id, agent_sender(&a.agent), |_| {
             Ok(Command::Claim { agent })
         })
         .await
@@ -157,7 +158,7 @@ impl Engine {
     /// `quit`: the serving agent hands the question back to the pool.
     pub async fn quit(&self, a: &AgentCtx, question_id: &str) -> Result<MessageRow> {
         let agent = a.agent.id;
-        self.step(a.tenant_id(), question_id, agent_sender(a), |_| {
+        self.step(a.tenant_id(), question_id, agent_sender(&a.agent), |_| {
             Ok(Command::Quit { agent })
         })
         .await
@@ -166,7 +167,7 @@ impl Engine {
     /// `finish`: the serving agent closes the question.
     pub async fn finish(&self, a: &AgentCtx, question_id: &str) -> Result<MessageRow> {
         let by = Actor::Agent(a.agent.id);
-        self.step(a.tenant_id(), question_id, agent_sender(a), |_| {
+        self.step(a.tenant_id(), question_id, agent_sender(&a.agent), |_| {
             Ok(Command::Finish { by })
         })
         .await
@@ -175,7 +176,7 @@ impl Engine {
     /// The serving agent asks the customer to let it finish (notice 3).
     pub async fn request_finish(&self, a: &AgentCtx, question_id: &str) -> Result<MessageRow> {
         let agent = a.agent.id;
-        self.step(a.tenant_id(), question_id, agent_sender(a), |_| {
+        self.step(a.tenant_id(), question_id, agent_sender(&a.agent), |_| {
             Ok(Command::RequestFinish { agent })
         })
         .await
@@ -247,7 +248,7 @@ impl Engine {
         &self,
         tenant_id: i64,
         question_id: &str,
-        (sender, sender_type): (String, SenderType),
+        sender: (String, SenderType),
         command: impl Fn(&ConversationRow) -> Result<Command>,
     ) -> Result<MessageRow> {
         for _ in 0..MAX_ATTEMPTS {
@@ -256,22 +257,13 @@ impl Engine {
                 .conversation(tenant_id, question_id)
                 .await?
                 .ok_or(Error::NotFound(Entity::Question))?;
-            let state: State = question.state();
-            let transition = decide(state, command(&question)?)?;
-            let notice = MessageRow {
-                id: new_id(),
-                tenant_id,
-                conversation_id: question.id.clone(),
-                sender: sender.clone(),
-                sender_type: sender_type.code(),
-                kind: 4,
-                text: None,
-                media_path: None,
-                audio_len: None,
-                action: Some(transition.notice.code()),
-                client_msg_id: None,
-                created_at: now(),
-            };
+            let transition = decide(question.state(), command(&question)?)?;
+            let notice = new_message(
+                &question,
+                sender.clone(),
+                Body::Notice(transition.notice),
+                None,
+            );
             if self
                 .store
                 .apply_transition(
@@ -288,8 +280,4 @@ impl Engine {
         }
         Err(Error::Conflict("the question kept changing; retry"))
     }
-}
-
-fn agent_sender(a: &AgentCtx) -> (String, SenderType) {
-    (a.agent.account.clone(), SenderType::Agent)
 }

@@ -78,15 +78,13 @@ pub(super) use insert_message;
 impl Store {
     /// Stores a chat message if the conversation is still at `expected_version`,
     /// and makes it the conversation's last message. A message whose client id
-    /// was already stored in this conversation is not stored again.
+    /// was already stored in this conversation is not stored again (the caller
+    /// looks for it first; this settles concurrent retries).
     pub async fn insert_chat_message(
         &self,
         expected_version: i64,
         m: &MessageRow,
     ) -> Result<InsertOutcome> {
-        if let Some(existing) = self.message_by_client_id(m).await? {
-            return Ok(InsertOutcome::Duplicate(Box::new(existing)));
-        }
         let stored = with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
             // Locks the conversation row (PostgreSQL) so that a concurrent quit or
@@ -108,32 +106,42 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Ok(InsertOutcome::StateChanged);
             }
-            let inserted = insert_message!(&mut *tx, m)?;
-            tx.commit().await?;
-            inserted == 1
+            let inserted = insert_message!(&mut *tx, m)? == 1;
+            // A duplicate must not leave the conversation pointing at it.
+            if inserted {
+                tx.commit().await?;
+            }
+            inserted
         });
         if stored {
             return Ok(InsertOutcome::Stored);
         }
         // A concurrent retry with the same client id won the race.
-        match self.message_by_client_id(m).await? {
+        let client_msg_id = m.client_msg_id.as_deref().unwrap_or_default();
+        match self
+            .message_by_client_id(m.tenant_id, &m.conversation_id, client_msg_id)
+            .await?
+        {
             Some(existing) => Ok(InsertOutcome::Duplicate(Box::new(existing))),
             None => Err(sqlx::Error::RowNotFound),
         }
     }
 
-    pub async fn message_by_client_id(&self, m: &MessageRow) -> Result<Option<MessageRow>> {
-        let Some(client_msg_id) = &m.client_msg_id else {
-            return Ok(None);
-        };
+    /// The message a client already sent with this id in this conversation.
+    pub async fn message_by_client_id(
+        &self,
+        tenant_id: i64,
+        conversation_id: &str,
+        client_msg_id: &str,
+    ) -> Result<Option<MessageRow>> {
         with_pool!(self, read, pool => {
             let sql = format!(
                 "SELECT {COLUMNS} FROM messages
                  WHERE tenant_id = $1 AND conversation_id = $2 AND client_msg_id = $3"
             );
             let row = sqlx::query(&sql)
-                .bind(m.tenant_id)
-                .bind(&m.conversation_id)
+                .bind(tenant_id)
+                .bind(conversation_id)
                 .bind(client_msg_id)
                 .fetch_optional(pool)
                 .await?;

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::domain::message::Body;
+use crate::domain::message::summary;
 use crate::storage::{ConversationSummary, MessageRow};
 
 /// `{status: 200, ...fields}`.
@@ -29,19 +29,7 @@ pub fn question_line(q: &ConversationSummary) -> Value {
 }
 
 fn last_text(q: &ConversationSummary) -> Option<String> {
-    let kind = q.last_kind?;
-    Some(match kind {
-        1 => Body::Audio {
-            path: String::new(),
-            len_secs: 0,
-        }
-        .summary(),
-        2 => Body::Image {
-            path: String::new(),
-        }
-        .summary(),
-        _ => q.last_text.clone().unwrap_or_default(),
-    })
+    Some(summary(q.last_kind?, q.last_text.as_deref()))
 }
 
 /// `user/<user_id>/waits`.
