@@ -121,6 +121,18 @@ async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
     assert_eq!(bind.status(), 200);
 
     assert!(terminate(child).success(), "SIGTERM ends kefu with success");
+    // Only hashes of the session and the admin password were stored.
+    let stored = [
+        std::fs::read(dir.join("kefu.db")).unwrap(),
+        std::fs::read(dir.join("kefu.db-wal")).unwrap_or_default(),
+    ]
+    .concat();
+    for secret in [session, password] {
+        assert!(
+            !stored.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{secret} is stored in plain text"
+        );
+    }
 
     // A second start keeps the data and creates no second demo tenant.
     let (child, _output, banner) = start(&dir);
@@ -212,4 +224,28 @@ fn flags_beat_environment_which_beats_the_config_file() {
         "the flag over the environment"
     );
     std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn serve_help_documents_every_flag_with_its_variable() {
+    let output = Command::new(KEFU)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for (flag, env) in [
+        ("--listen", "KEFU_LISTEN"),
+        ("--data-dir", "KEFU_DATA_DIR"),
+        ("--database", "KEFU_DATABASE"),
+        ("--redis", "KEFU_REDIS"),
+        ("--public-url", "KEFU_PUBLIC_URL"),
+        ("--config", "KEFU_CONFIG"),
+    ] {
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(flag))
+            .unwrap_or_else(|| panic!("{flag} in {help}"));
+        assert!(line.contains(env), "{line}");
+    }
 }

@@ -224,10 +224,10 @@ async fn a_question_goes_through_its_whole_life(app: TestApp) {
     let first_notice = history.iter().find(|m| m["type"] == 4).unwrap();
     assert_eq!(first_notice["sender"], "wang");
     assert_eq!(first_notice["sender_type"], 2);
-    let agent_line = history.iter().find(|m| m["text"] == "小米").unwrap();
-    assert_eq!(agent_line["sender"], "alice");
-    assert_eq!(agent_line["sender_type"], 1);
-    assert!(agent_line["timestamp"].as_f64().unwrap() > 1.6e9);
+    let customer_line = history.iter().find(|m| m["text"] == "小米").unwrap();
+    assert_eq!(customer_line["sender"], "alice");
+    assert_eq!(customer_line["sender_type"], 1);
+    assert!(customer_line["timestamp"].as_f64().unwrap() > 1.6e9);
 }
 
 async fn reopen_goes_back_to_the_pool_when_the_agent_left(app: TestApp) {

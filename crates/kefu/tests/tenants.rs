@@ -130,7 +130,9 @@ async fn tenants_never_see_each_other(app: TestApp) {
         .await;
     assert_v1_error(&delete, 404, 3003, Some("template_id"));
 
-    // Credentials do not cross: A's agent password on B's session, A's api_key with B's secret.
+    // Credentials do not cross. An account name exists in both tenants (the
+    // harness gives both "boss" the same password): B's session binds B's boss,
+    // and acting as it shows B's pool, never A's question.
     let bind = app
         .post(
             "/v1/serv/bind",
@@ -141,11 +143,25 @@ async fn tenants_never_see_each_other(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(
-        bind.0, 200,
-        "B has its own boss with the same password scheme: {}",
-        bind.1
+    assert_eq!(bind.0, 200, "B's own boss binds: {}", bind.1);
+    let (_, pool) = app
+        .get(
+            "/v1/question/list",
+            &[("session", &mallory.session), ("serv_id", "boss")],
+        )
+        .await;
+    assert!(pool["questions"].as_array().unwrap().is_empty(), "{pool}");
+    assert_v1_error(
+        &app.post(
+            &format!("/v1/question/{qa}/serve"),
+            &[("session", &mallory.session), ("serv_id", "boss")],
+        )
+        .await,
+        404,
+        3001,
+        Some("question_id"),
     );
+    // An account that exists only in A does not bind with B's session; nor do A's key and B's secret.
     let other = app.agent(&a, "only-in-a", false).await;
     let bind = app
         .post(

@@ -149,36 +149,48 @@ impl Engine {
     /// `serve`: the agent claims a waiting question. Of concurrent claims one wins.
     pub async fn serve(&self, a: &AgentCtx, question_id: &str) -> Result<MessageRow> {
         let agent = a.agent.id;
-        self.step(a.tenant_id(), question_id, agent_sender(&a.agent), |_| {
-            Ok(Command::Claim { agent })
-        })
+        self.step(
+            a.tenant_id(),
+            question_id,
+            agent_sender(&a.agent),
+            Command::Claim { agent },
+        )
         .await
     }
 
     /// `quit`: the serving agent hands the question back to the pool.
     pub async fn quit(&self, a: &AgentCtx, question_id: &str) -> Result<MessageRow> {
         let agent = a.agent.id;
-        self.step(a.tenant_id(), question_id, agent_sender(&a.agent), |_| {
-            Ok(Command::Quit { agent })
-        })
+        self.step(
+            a.tenant_id(),
+            question_id,
+            agent_sender(&a.agent),
+            Command::Quit { agent },
+        )
         .await
     }
 
     /// `finish`: the serving agent closes the question.
     pub async fn finish(&self, a: &AgentCtx, question_id: &str) -> Result<MessageRow> {
         let by = Actor::Agent(a.agent.id);
-        self.step(a.tenant_id(), question_id, agent_sender(&a.agent), |_| {
-            Ok(Command::Finish { by })
-        })
+        self.step(
+            a.tenant_id(),
+            question_id,
+            agent_sender(&a.agent),
+            Command::Finish { by },
+        )
         .await
     }
 
     /// The serving agent asks the customer to let it finish (notice 3).
     pub async fn request_finish(&self, a: &AgentCtx, question_id: &str) -> Result<MessageRow> {
         let agent = a.agent.id;
-        self.step(a.tenant_id(), question_id, agent_sender(&a.agent), |_| {
-            Ok(Command::RequestFinish { agent })
-        })
+        self.step(
+            a.tenant_id(),
+            question_id,
+            agent_sender(&a.agent),
+            Command::RequestFinish { agent },
+        )
         .await
     }
 
@@ -195,9 +207,12 @@ impl Engine {
             None => false,
         };
         let sender = (s.user_id.clone(), SenderType::Customer);
-        self.step(s.tenant_id, question_id, sender, |_| {
-            Ok(Command::Reopen { agent_available })
-        })
+        self.step(
+            s.tenant_id,
+            question_id,
+            sender,
+            Command::Reopen { agent_available },
+        )
         .await
     }
 
@@ -249,7 +264,7 @@ impl Engine {
         tenant_id: i64,
         question_id: &str,
         sender: (String, SenderType),
-        command: impl Fn(&ConversationRow) -> Result<Command>,
+        command: Command,
     ) -> Result<MessageRow> {
         for _ in 0..MAX_ATTEMPTS {
             let question = self
@@ -257,7 +272,7 @@ impl Engine {
                 .conversation(tenant_id, question_id)
                 .await?
                 .ok_or(Error::NotFound(Entity::Question))?;
-            let transition = decide(question.state(), command(&question)?)?;
+            let transition = decide(question.state(), command)?;
             let notice = new_message(
                 &question,
                 sender.clone(),
