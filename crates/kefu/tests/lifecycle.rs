@@ -244,7 +244,15 @@ async fn reopen_goes_back_to_the_pool_when_the_agent_left(app: TestApp) {
         .await;
     assert_eq!(status, 200);
     // Zhao goes to the recycle bin: the reopened question waits for anyone.
-    app.engine.set_agent_stat(t.id, zhao.id, 0).await.unwrap();
+    let deleted = app
+        .api(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/supports/{}.json", zhao.id),
+            &t.admin(),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
     let (status, _) = app
         .post(
             &format!("/v1/question/{q}/reopen"),

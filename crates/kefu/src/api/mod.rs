@@ -2,7 +2,9 @@
 //! table they are mounted from.
 //!
 //! - `v1`: seed 003, question chat (customer and agent apps), at `/v1`.
+//! - `admin`: seed 002, agent administration (HTTP Basic), at `/api/v1`.
 
+pub mod admin;
 pub mod openapi;
 pub mod v1;
 
@@ -27,6 +29,24 @@ pub struct AppState {
 }
 
 pub type SharedState = Arc<AppState>;
+
+/// The client's address (for counting failed logins), when the server was
+/// started with connection info.
+pub struct PeerAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PeerAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let info = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(Self(info.map(|info| info.0.ip())))
+    }
+}
 
 /// A router that also records each (method, path) it serves, so that the
 /// OpenAPI document can be checked against what is really routed.
@@ -89,7 +109,7 @@ fn all_routes() -> Routes {
     let routes = Routes::new()
         .get("/healthz", healthz)
         .get("/openapi.json", openapi::serve);
-    v1::routes(routes)
+    admin::routes(v1::routes(routes))
 }
 
 /// Every (method, path) the server routes, in registration order.
@@ -126,6 +146,9 @@ async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/v1/") {
         return v1::error::V1Error::no_route().into_response();
     }
+    if uri.path().starts_with("/api/v1/") {
+        return admin::error::AdminError::not_found("no such endpoint").into_response();
+    }
     (
         StatusCode::NOT_FOUND,
         Json(json!({ "status": "not found" })),
@@ -136,6 +159,9 @@ async fn not_found(uri: Uri) -> Response {
 async fn method_not_allowed(uri: Uri) -> Response {
     if uri.path().starts_with("/v1/") {
         return v1::error::V1Error::method_not_allowed().into_response();
+    }
+    if uri.path().starts_with("/api/v1/") {
+        return admin::error::AdminError::method_not_allowed().into_response();
     }
     (
         StatusCode::METHOD_NOT_ALLOWED,

@@ -1,10 +1,15 @@
-//! Domain rules: the conversation state machine, message kinds and paging.
-//! Nothing in here performs I/O, so every rule is unit-tested on its own.
+//! Domain rules: the conversation state machine, message kinds, paging,
+//! agents' custom fields, calendars and duty schedules. Nothing in here
+//! performs I/O, so every rule is unit-tested on its own.
 
+pub mod agent;
+pub mod calendar;
 pub mod conversation;
+pub mod custom_fields;
 pub mod message;
 pub mod paging;
 pub mod question;
+pub mod schedule;
 
 /// An agent's integer id (seed 002 `sId`).
 pub type AgentId = i64;

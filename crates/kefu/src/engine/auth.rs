@@ -5,7 +5,11 @@
 //! binds the agent to the session; from then on the session plus `serv_id`
 //! act as that agent, until `serv/unbind`. A `serv_id` alone never acts.
 
+use std::net::IpAddr;
+
+use super::agents::Admin;
 use super::tenants::{validate_account, verify_password};
+use super::throttle::ThrottleKey;
 use super::{Engine, Error, Result};
 use crate::ids::{new_id, now, random_token, sha256_hex};
 use crate::storage::{AgentRow, CustomerRow, TenantRow};
@@ -39,6 +43,10 @@ impl AgentCtx {
 
 /// Either side of a conversation.
 #[derive(Clone, Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per request; boxing buys nothing"
+)]
 pub enum Caller {
     Customer(SessionCtx),
     Agent(AgentCtx),
@@ -156,11 +164,29 @@ impl Engine {
         }
     }
 
+    /// Seed 002's HTTP Basic auth: an active agent, by account and password.
+    pub async fn admin_login(
+        &self,
+        account: &str,
+        password: &str,
+        peer: Option<IpAddr>,
+    ) -> Result<Admin> {
+        let agent = self.login(None, account, password, peer).await?;
+        let settings = self.settings(agent.tenant_id).await?;
+        Ok(Admin { agent, settings })
+    }
+
     /// `serv/bind`: proves the agent's password and binds it to the session.
-    pub async fn bind(&self, token: &str, serv_id: &str, password: &str) -> Result<AgentCtx> {
+    pub async fn bind(
+        &self,
+        token: &str,
+        serv_id: &str,
+        password: &str,
+        peer: Option<IpAddr>,
+    ) -> Result<AgentCtx> {
         let session = self.session(token).await?;
         let agent = self
-            .check_agent_password(session.tenant_id, serv_id, password)
+            .login(Some(session.tenant_id), serv_id, password, peer)
             .await?;
         self.store
             .bind_session(session.tenant_id, &session.token_hash, Some(agent.id))
@@ -175,10 +201,16 @@ impl Engine {
     }
 
     /// `serv/unbind`: proves the password again and releases the session.
-    pub async fn unbind(&self, token: &str, serv_id: &str, password: &str) -> Result<()> {
+    pub async fn unbind(
+        &self,
+        token: &str,
+        serv_id: &str,
+        password: &str,
+        peer: Option<IpAddr>,
+    ) -> Result<()> {
         let session = self.session(token).await?;
         let agent = self
-            .check_agent_password(session.tenant_id, serv_id, password)
+            .login(Some(session.tenant_id), serv_id, password, peer)
             .await?;
         if session.bound_agent != Some(agent.id) {
             return Err(Error::Forbidden("the session is not bound to this serv_id"));
@@ -189,20 +221,36 @@ impl Engine {
         Ok(())
     }
 
-    async fn check_agent_password(
+    /// Proves an agent's password (of `tenant_id`, when the caller's tenant is
+    /// known), counting failures per account and per address: past the limit
+    /// every attempt is refused, right or wrong, until the window ends.
+    async fn login(
         &self,
-        tenant_id: i64,
-        serv_id: &str,
+        tenant_id: Option<i64>,
+        account: &str,
         password: &str,
+        peer: Option<IpAddr>,
     ) -> Result<AgentRow> {
-        validate_account(serv_id)?;
-        super::tenants::validate_password(password)?;
-        let agent = self.store.agent_by_account(tenant_id, serv_id).await?;
+        const WRONG: Error = Error::BadCredentials("wrong account or password");
+        let mut keys = vec![ThrottleKey::Account(account.to_owned())];
+        keys.extend(peer.map(ThrottleKey::Address));
+        self.throttle
+            .check(&keys, now())
+            .map_err(|retry_after| Error::TooManyAttempts { retry_after })?;
+        let well_formed = validate_account(account).is_ok()
+            && super::tenants::validate_password(password).is_ok();
+        let agent = match well_formed {
+            true => self.store.agent_by_login(account).await?,
+            false => None,
+        }
+        .filter(|agent| tenant_id.is_none_or(|t| agent.tenant_id == t));
         let hash = agent.as_ref().map(|a| a.password_hash.clone());
         if !verify_password(password.to_owned(), hash).await? {
-            return Err(Error::BadCredentials("wrong serv_id or password"));
+            self.throttle.failed(&keys, now());
+            return Err(WRONG);
         }
-        let agent = agent.ok_or(Error::BadCredentials("wrong serv_id or password"))?;
+        self.throttle.succeeded(account);
+        let agent = agent.ok_or(WRONG)?;
         if !agent.is_active() {
             return Err(Error::AgentInactive);
         }

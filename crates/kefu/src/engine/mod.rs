@@ -2,15 +2,26 @@
 //! domain rules, talks to storage and media, and answers in domain terms;
 //! the dialects in `api/` only translate paths, fields, envelopes and errors.
 
+mod agents;
 mod auth;
+mod checkins;
+mod duties;
+mod groups;
 mod messages;
 mod questions;
+mod settings;
 mod templates;
 mod tenants;
+pub mod throttle;
 
+pub use agents::{current_state, Admin, AgentChanges, AgentView};
 pub use auth::{AgentCtx, Caller, NewCustomer, SessionCtx, SESSION_LEN};
+pub use checkins::{CheckinInput, CheckinView};
+pub use duties::{DutyDay, DutyInput, DutyText};
+pub use groups::GroupView;
 pub use messages::Upload;
 pub use questions::{CustomerList, CustomerProfile};
+pub use settings::{PlateStates, SettingsChanges, TenantSettings};
 pub use tenants::TenantCredentials;
 
 use crate::domain::conversation::RuleError;
@@ -44,6 +55,9 @@ pub enum Error {
     /// The client message id was already used by another sender.
     #[error("client_msg_id is already used in this question")]
     ClientIdTaken,
+    /// Too many failed logins: retry after this many seconds.
+    #[error("too many failed logins; retry in {retry_after} seconds")]
+    TooManyAttempts { retry_after: u64 },
     /// It collides with something that exists.
     #[error("{0}")]
     Conflict(&'static str),
@@ -64,6 +78,8 @@ pub enum Entity {
     Agent,
     Template,
     Item,
+    Group,
+    Duty,
 }
 
 impl std::fmt::Display for Entity {
@@ -74,6 +90,8 @@ impl std::fmt::Display for Entity {
             Entity::Agent => "agent",
             Entity::Template => "template",
             Entity::Item => "item",
+            Entity::Group => "group",
+            Entity::Duty => "duty",
         })
     }
 }
@@ -94,11 +112,16 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub struct Engine {
     store: Store,
     media: MediaStore,
+    throttle: std::sync::Arc<throttle::LoginThrottle>,
 }
 
 impl Engine {
     pub fn new(store: Store, media: MediaStore) -> Self {
-        Self { store, media }
+        Self {
+            store,
+            media,
+            throttle: Default::default(),
+        }
     }
 
     pub fn store(&self) -> &Store {

@@ -1,10 +1,10 @@
-//! Tenants and agents: creation (CLI, first start) and credentials.
+//! Tenants: creation (CLI, first start) and credentials; password hashing.
 
 use serde::Serialize;
 
-use super::{Engine, Entity, Error, Result};
+use super::{Engine, Error, Result};
 use crate::ids::{now, random_token, sha256_hex};
-use crate::storage::{is_unique_violation, NewAgent, NewTenant};
+use crate::storage::NewTenant;
 
 /// What a new tenant's owner is shown once: its keys and admin login.
 #[derive(Debug, Serialize)]
@@ -38,7 +38,7 @@ impl Engine {
         let secret_key = random_token(40);
         let password = random_token(16);
         let password_hash = hash_password(password.clone()).await?;
-        let (tenant_id, agent_id) = self
+        let (tenant_id, agent_id, account) = self
             .store
             .create_tenant(&NewTenant {
                 name,
@@ -55,7 +55,7 @@ impl Engine {
             api_key,
             secret_key,
             admin: AdminLogin {
-                account: "admin".to_owned(),
+                account,
                 password,
                 agent_id,
             },
@@ -68,47 +68,6 @@ impl Engine {
             return Ok(None);
         }
         self.create_tenant("Demo").await.map(Some)
-    }
-
-    /// Creates an agent of a tenant (the administration API builds on this).
-    pub async fn create_agent(
-        &self,
-        tenant_id: i64,
-        account: &str,
-        password: &str,
-        name: &str,
-        is_admin: bool,
-    ) -> Result<i64> {
-        validate_account(account)?;
-        validate_password(password)?;
-        let password_hash = hash_password(password.to_owned()).await?;
-        let created = self
-            .store
-            .insert_agent(&NewAgent {
-                tenant_id,
-                account,
-                password_hash: &password_hash,
-                name,
-                is_admin,
-                now: now(),
-            })
-            .await;
-        match created {
-            Err(e) if is_unique_violation(&e) => Err(Error::Conflict("the account already exists")),
-            other => Ok(other?),
-        }
-    }
-
-    /// Moves an agent to the recycle bin (0), back (1) or purges it (2).
-    pub async fn set_agent_stat(&self, tenant_id: i64, agent_id: i64, is_stat: i64) -> Result<()> {
-        if !self
-            .store
-            .set_agent_stat(tenant_id, agent_id, is_stat)
-            .await?
-        {
-            return Err(Error::NotFound(Entity::Agent));
-        }
-        Ok(())
     }
 }
 

@@ -63,8 +63,11 @@ macro_rules! push_page {
 }
 
 mod agents;
+mod checkins;
 mod conversations;
 mod customers;
+mod duties;
+mod groups;
 mod messages;
 mod migrate;
 #[cfg(test)]
@@ -72,9 +75,14 @@ mod plans;
 mod templates;
 mod tenants;
 
-pub use agents::{AgentRow, NewAgent};
+pub use agents::{
+    AgentOrder, AgentProfile, AgentQuery, AgentRow, NewAgent, Plate, SearchColumn, UnknownGroup,
+};
+pub use checkins::{CheckinQuery, CheckinRow, NewCheckin};
 pub use conversations::{ConversationFilter, ConversationRow, ConversationSummary, Scope};
 pub use customers::{CustomerRow, SessionRow};
+pub use duties::DutyRow;
+pub use groups::GroupRow;
 pub use messages::{InsertOutcome, MessageRow};
 pub use templates::{ItemRow, TemplateRow};
 pub use tenants::{NewTenant, TenantRow};

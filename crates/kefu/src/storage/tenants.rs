@@ -21,8 +21,9 @@ pub struct NewTenant<'a> {
 
 impl Store {
     /// Creates the tenant and its admin agent in one transaction; returns
-    /// (tenant id, admin agent id).
-    pub async fn create_tenant(&self, new: &NewTenant<'_>) -> Result<(i64, i64)> {
+    /// (tenant id, admin agent id, admin account). Accounts are unique on the
+    /// server, so when `admin_account` is taken the tenant id is appended.
+    pub async fn create_tenant(&self, new: &NewTenant<'_>) -> Result<(i64, i64, String)> {
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
             let tenant_id: i64 = sqlx::query_scalar(
@@ -35,19 +36,28 @@ impl Store {
             .bind(new.now)
             .fetch_one(&mut *tx)
             .await?;
+            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM agents WHERE account = $1")
+                .bind(new.admin_account)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let account = match taken {
+                Some(_) => format!("{}{tenant_id}", new.admin_account),
+                None => new.admin_account.to_owned(),
+            };
             let admin_id: i64 = sqlx::query_scalar(
-                "INSERT INTO agents (tenant_id, account, password_hash, name, is_admin, is_stat, created_at)
-                 VALUES ($1, $2, $3, $4, TRUE, 1, $5) RETURNING id",
+                "INSERT INTO agents (tenant_id, account, password_hash, name, is_admin, is_stat,
+                    created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, TRUE, 1, $5, $5) RETURNING id",
             )
             .bind(tenant_id)
-            .bind(new.admin_account)
+            .bind(&account)
             .bind(new.admin_password_hash)
             .bind("管理员")
             .bind(new.now)
             .fetch_one(&mut *tx)
             .await?;
             tx.commit().await?;
-            Ok((tenant_id, admin_id))
+            Ok((tenant_id, admin_id, account))
         })
     }
 
@@ -61,6 +71,35 @@ impl Store {
             .await?;
             row.map(|row| Ok(decode!(&row => TenantRow { id, name, api_key, secret_hash })))
                 .transpose()
+        })
+    }
+
+    /// The tenant's settings document (JSON).
+    pub async fn tenant_settings(&self, tenant_id: i64) -> Result<String> {
+        with_pool!(self, read, pool => {
+            sqlx::query_scalar("SELECT settings FROM tenants WHERE id = $1")
+                .bind(tenant_id)
+                .fetch_one(pool)
+                .await
+        })
+    }
+
+    /// Replaces the settings document if it still reads `seen` (so that two
+    /// admins editing different settings at once cannot undo each other).
+    pub async fn replace_tenant_settings(
+        &self,
+        tenant_id: i64,
+        seen: &str,
+        settings: &str,
+    ) -> Result<bool> {
+        with_pool!(self, write, pool => {
+            let done = sqlx::query("UPDATE tenants SET settings = $1 WHERE id = $2 AND settings = $3")
+                .bind(settings)
+                .bind(tenant_id)
+                .bind(seen)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected() == 1)
         })
     }
 

@@ -73,7 +73,46 @@ pub struct Tenant {
     pub id: i64,
     pub api_key: String,
     pub secret_key: String,
+    /// The admin's account (`sPassportName`) and password.
+    pub admin_account: String,
     pub admin_password: String,
+    /// The admin's `sId`.
+    pub admin_id: i64,
+}
+
+/// HTTP Basic credentials for the administration API (seed 002).
+#[derive(Clone, Debug)]
+pub struct Login {
+    pub account: String,
+    pub password: String,
+}
+
+impl Login {
+    pub fn new(account: &str, password: &str) -> Self {
+        Self {
+            account: account.to_owned(),
+            password: password.to_owned(),
+        }
+    }
+}
+
+impl Tenant {
+    pub fn admin(&self) -> Login {
+        Login::new(&self.admin_account, &self.admin_password)
+    }
+}
+
+impl Agent {
+    pub fn login(&self) -> Login {
+        Login::new(&self.serv_id, &self.password)
+    }
+}
+
+/// A response of the administration API: status, headers and JSON body.
+pub struct ApiResponse {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
 }
 
 /// A customer holding a session.
@@ -170,7 +209,9 @@ impl TestApp {
             id: tenant_id,
             api_key,
             secret_key,
+            admin_account: admin.account,
             admin_password: admin.password,
+            admin_id: admin.agent_id,
         }
     }
 
@@ -266,6 +307,56 @@ impl TestApp {
             .await
             .expect("request");
         read(response).await
+    }
+
+    /// A call of the administration API (seed 002) with HTTP Basic auth and
+    /// an optional JSON body.
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        login: &Login,
+        body: Option<Value>,
+    ) -> ApiResponse {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .basic_auth(&login.account, Some(&login.password));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        ApiResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// `GET` of the administration API; panics unless it answers 200.
+    pub async fn api_get(&self, path: &str, login: &Login) -> Value {
+        let r = self.api(reqwest::Method::GET, path, login, None).await;
+        assert_eq!(r.status, 200, "GET {path}: {}", r.body);
+        r.body
+    }
+
+    /// Creates an agent through `POST /api/v1/supports.json`; returns its
+    /// `support` object.
+    pub async fn api_create_agent(&self, tenant: &Tenant, support: Value) -> Value {
+        let r = self
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/supports.json",
+                &tenant.admin(),
+                Some(serde_json::json!({ "support": support })),
+            )
+            .await;
+        assert_eq!(r.status, 200, "create agent: {}", r.body);
+        r.body["support"].clone()
     }
 
     /// The customer asks a question; returns its id.

@@ -88,6 +88,8 @@ impl From<Error> for V1Error {
             Error::NotFound(Entity::Template) => (S::NOT_FOUND, 3003, Some("template_id")),
             Error::NotFound(Entity::Item) => (S::NOT_FOUND, 3004, Some("item_id")),
             Error::NotFound(Entity::Agent) => (S::NOT_FOUND, 3006, Some("serv_id")),
+            Error::NotFound(Entity::Group | Entity::Duty) => (S::NOT_FOUND, 3000, None),
+            Error::TooManyAttempts { .. } => (S::TOO_MANY_REQUESTS, 2005, Some("serv_id")),
             Error::Rule(rule) => (S::CONFLICT, rule_code(*rule), Some("question_id")),
             Error::ClientIdTaken => (S::CONFLICT, 4006, Some("client_msg_id")),
             Error::Conflict(_) => (S::CONFLICT, 4007, None),

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::error::V1Error;
 use super::params::Params;
 use super::render::ok;
-use crate::api::SharedState;
+use crate::api::{PeerAddr, SharedState};
 use crate::engine::NewCustomer;
 
 /// `POST /v1/session`: the tenant's backend (api_key + secret_key) issues a
@@ -34,15 +34,26 @@ pub async fn mint_session(
     )))
 }
 
-pub async fn bind(State(state): State<SharedState>, p: Params) -> Result<Json<Value>, V1Error> {
+pub async fn bind(
+    State(state): State<SharedState>,
+    PeerAddr(peer): PeerAddr,
+    p: Params,
+) -> Result<Json<Value>, V1Error> {
     let (session, serv_id, password) = credentials(&p)?;
-    state.engine.bind(session, serv_id, password).await?;
+    state.engine.bind(session, serv_id, password, peer).await?;
     Ok(Json(ok(json!({}))))
 }
 
-pub async fn unbind(State(state): State<SharedState>, p: Params) -> Result<Json<Value>, V1Error> {
+pub async fn unbind(
+    State(state): State<SharedState>,
+    PeerAddr(peer): PeerAddr,
+    p: Params,
+) -> Result<Json<Value>, V1Error> {
     let (session, serv_id, password) = credentials(&p)?;
-    state.engine.unbind(session, serv_id, password).await?;
+    state
+        .engine
+        .unbind(session, serv_id, password, peer)
+        .await?;
     Ok(Json(ok(json!({}))))
 }
 
