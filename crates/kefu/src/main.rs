@@ -144,7 +144,7 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
             format!("  api_key:    {}", demo.api_key),
             format!("  secret_key: {}", demo.secret_key),
             format!(
-                "  admin login (serv_id / password): {} / {}",
+                "  admin login (serv_id / sPassportName, password): {} / {}",
                 demo.admin.account, demo.admin.password
             ),
         ]);

@@ -8,30 +8,30 @@ mod common;
 use common::{Backend, TestApp};
 use serde_json::Value;
 
-/// The ```bash block after the walkthrough marker in README.md.
-fn walkthrough() -> String {
+/// The ```bash block after `marker` in README.md.
+fn walkthrough(marker: &str) -> String {
     let readme = include_str!("../../../README.md");
-    let marked = &readme[readme
-        .find("<!-- walkthrough")
-        .expect("the walkthrough marker")..];
+    let marked = &readme[readme.find(marker).expect("the walkthrough marker")..];
     let start = marked.find("```bash\n").expect("a bash block") + "```bash\n".len();
     let end = start + marked[start..].find("```").expect("the block's end");
     marked[start..end].to_owned()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_readme_walkthrough_works_as_written() {
+/// Runs a README block with bash against a fresh server holding one tenant;
+/// returns each line it printed, parsed as JSON. `None` without curl.
+async fn run_walkthrough(marker: &str) -> Option<Vec<Value>> {
     if std::process::Command::new("curl")
         .arg("--version")
         .output()
         .is_err()
     {
         eprintln!("SKIPPED the README walk-through: curl is not installed (.ci/run installs it)");
-        return;
+        return None;
     }
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let tenant = app.tenant("Demo").await;
-    let script = format!("set -euo pipefail\n{}", walkthrough());
+    assert_eq!(tenant.admin_account, "admin", "the README's admin account");
+    let script = format!("set -euo pipefail\n{}", walkthrough(marker));
     let mut command = std::process::Command::new("bash");
     command
         .arg("-c")
@@ -51,12 +51,21 @@ async fn the_readme_walkthrough_works_as_written() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    Some(
+        stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+            .collect(),
+    )
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_walkthrough_works_as_written() {
+    let Some(answers) = run_walkthrough("<!-- walkthrough:").await else {
+        return;
+    };
+    let stdout = serde_json::to_string_pretty(&answers).unwrap();
     // Every answer it printed is a success.
-    let answers: Vec<Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
     assert_eq!(answers.len(), 8, "{stdout}");
     assert!(answers.iter().all(|a| a["status"] == 200), "{stdout}");
 
@@ -83,4 +92,41 @@ async fn the_readme_walkthrough_works_as_written() {
             (4, Value::from(4)),
         ]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_admin_walkthrough_works_as_written() {
+    let Some(answers) = run_walkthrough("<!-- walkthrough-admin").await else {
+        return;
+    };
+    let all = serde_json::to_string_pretty(&answers).unwrap();
+    assert_eq!(answers.len(), 7, "{all}");
+    // Nothing answered an error body.
+    assert!(
+        answers
+            .iter()
+            .all(|a| a.get("code").is_none_or(|c| c == "0")),
+        "{all}"
+    );
+    assert_eq!(answers[0]["plate_service_state"]["state"], "在线", "{all}");
+    let duty = &answers[1]["data"]["duty"][0];
+    assert_eq!(duty["schedules"][0]["name"], "早班", "{all}");
+    assert_eq!(answers[2]["data"]["signIn"]["name"], "张三", "{all}");
+    assert_eq!(answers[2]["data"]["signIn"]["tags"][0], "签到", "{all}");
+    assert_eq!(answers[3]["count"], "1", "{all}");
+    assert_eq!(
+        answers[3]["supports"][0]["sPassportName"], "zhangsan",
+        "{all}"
+    );
+    assert_eq!(answers[4]["support"]["isStat"], "0", "{all}");
+    assert_eq!(answers[5]["support"]["isStat"], "1", "{all}");
+    // The list: the admin and the restored agent, in its department.
+    let list = answers[6]["supports"].as_array().unwrap();
+    assert_eq!(answers[6]["count"], 2, "{all}");
+    let zhang = list
+        .iter()
+        .find(|a| a["sPassportName"] == "zhangsan")
+        .unwrap();
+    assert_eq!(zhang["isStat"], "1");
+    assert!(!zhang["groupId"].as_str().unwrap().is_empty(), "{all}");
 }

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::error::AdminError;
 use super::render::{self, Page};
-use super::request::{Caller, IdPath, JsonBody, Query};
+use super::request::{AdminOnly, IdPath, JsonBody, Query};
 use super::supports::list_query;
 use crate::api::SharedState;
 use crate::domain::calendar::{format_unix, UtcOffset};
@@ -33,7 +33,11 @@ fn no_such_group() -> AdminError {
 }
 
 /// `GET /api/v1/supportgroups.json` (管理员).
-pub async fn list(State(state): State<SharedState>, Caller(admin): Caller, q: Query) -> Answer {
+pub async fn list(
+    State(state): State<SharedState>,
+    AdminOnly(admin): AdminOnly,
+    q: Query,
+) -> Answer {
     let page = Page::parse(&q, 100)?;
     let (groups, count) = state
         .engine
@@ -53,7 +57,7 @@ pub async fn list(State(state): State<SharedState>, Caller(admin): Caller, q: Qu
 /// `GET /api/v1/supportgroups/{groupId}.json` (管理员).
 pub async fn show(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     IdPath(id): IdPath,
 ) -> Answer {
     let g = state
@@ -68,7 +72,7 @@ pub async fn show(
 /// `POST /api/v1/supportgroups.json` with `{"supportgroup": {"name": "售后"}}` (管理员).
 pub async fn create(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     body: JsonBody,
 ) -> Result<(HeaderMap, Json<Value>), AdminError> {
     let name = body.object("supportgroup")?.required_text("name")?;
@@ -84,7 +88,7 @@ pub async fn create(
 /// `PUT /api/v1/supportgroups/{groupId}.json` (管理员): renames.
 pub async fn rename(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     IdPath(id): IdPath,
     body: JsonBody,
 ) -> Answer {
@@ -101,7 +105,7 @@ pub async fn rename(
 /// `DELETE /api/v1/supportgroups/{groupId}.json` (管理员): its agents stay.
 pub async fn delete(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     IdPath(id): IdPath,
 ) -> Answer {
     let g = state
@@ -117,7 +121,7 @@ pub async fn delete(
 /// paged and filtered like the agent list.
 pub async fn members(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     IdPath(id): IdPath,
     q: Query,
 ) -> Answer {

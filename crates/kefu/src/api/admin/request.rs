@@ -53,6 +53,23 @@ impl FromRequestParts<SharedState> for Caller {
     }
 }
 
+/// An administrator calling (seed 002's 管理员): the role is checked before
+/// anything in the request is, so others learn nothing from its validation.
+pub struct AdminOnly(pub Admin);
+
+impl FromRequestParts<SharedState> for AdminOnly {
+    type Rejection = AdminError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SharedState,
+    ) -> Result<Self, AdminError> {
+        let Caller(admin) = Caller::from_request_parts(parts, state).await?;
+        admin.require_admin()?;
+        Ok(Self(admin))
+    }
+}
+
 /// The id in a path such as `/api/v1/supports/{id}.json`; `None` when it is
 /// not a positive integer (so no such thing exists).
 pub struct IdPath(pub Option<i64>);

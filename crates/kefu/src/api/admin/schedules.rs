@@ -7,7 +7,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::error::AdminError;
-use super::request::{Caller, Fields, JsonBody, Query};
+use super::request::{AdminOnly, Fields, JsonBody, Query};
 use crate::api::SharedState;
 use crate::engine::{DutyDay, DutyInput, DutyText};
 
@@ -15,7 +15,11 @@ type Answer = Result<Json<Value>, AdminError>;
 
 /// `GET /api/v1/schedules.json?startDT=2023-12-01&endDT=2023-12-31` (管理员).
 /// The seed's example shows one agent-day; kefu answers the list of them.
-pub async fn list(State(state): State<SharedState>, Caller(admin): Caller, q: Query) -> Answer {
+pub async fn list(
+    State(state): State<SharedState>,
+    AdminOnly(admin): AdminOnly,
+    q: Query,
+) -> Answer {
     let days = state
         .engine
         .list_duties(&admin, q.get("startDT"), q.get("endDT"), q.int("sid")?)
@@ -30,7 +34,7 @@ pub async fn list(State(state): State<SharedState>, Caller(admin): Caller, q: Qu
 /// "schedules": [...]}]}` (管理员): all or none.
 pub async fn create(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     body: JsonBody,
 ) -> Answer {
     let entries = match body.value("duty") {
@@ -74,7 +78,7 @@ pub async fn create(
 /// `PUT /api/v1/schedules.json?dutyId=...` with `{"duty": {...}}` (管理员).
 pub async fn update(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     q: Query,
     body: JsonBody,
 ) -> Answer {
@@ -87,7 +91,11 @@ pub async fn update(
 }
 
 /// `DELETE /api/v1/schedules.json?dutyId=...` (管理员): not one already begun.
-pub async fn delete(State(state): State<SharedState>, Caller(admin): Caller, q: Query) -> Answer {
+pub async fn delete(
+    State(state): State<SharedState>,
+    AdminOnly(admin): AdminOnly,
+    q: Query,
+) -> Answer {
     let duty_id = q.required("dutyId")?;
     let day_ = state.engine.delete_duty(&admin, duty_id).await?;
     Ok(Json(

@@ -7,7 +7,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::error::AdminError;
-use super::request::{Caller, JsonBody};
+use super::request::{AdminOnly, JsonBody};
 use crate::api::SharedState;
 use crate::domain::custom_fields::FieldDef;
 use crate::engine::{PlateStates, SettingsChanges, TenantSettings};
@@ -39,8 +39,7 @@ fn render(s: &TenantSettings) -> Value {
 }
 
 /// `GET /api/v1/settings.json` (管理员).
-pub async fn show(Caller(admin): Caller) -> Answer {
-    admin.require_admin()?;
+pub async fn show(AdminOnly(admin): AdminOnly) -> Answer {
     Ok(Json(render(&admin.settings)))
 }
 
@@ -48,10 +47,9 @@ pub async fn show(Caller(admin): Caller) -> Answer {
 /// given are replaced, the others kept.
 pub async fn update(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     body: JsonBody,
 ) -> Answer {
-    admin.require_admin()?;
     let f = body.object("settings")?;
     let mut changes = SettingsChanges {
         default_password: f.text("default_password")?,

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::error::AdminError;
 use super::render::{self, Page};
-use super::request::{Caller, Fields, JsonBody, Query};
+use super::request::{AdminOnly, Caller, Fields, JsonBody, Query};
 use crate::api::SharedState;
 use crate::domain::calendar::{format_unix, UtcOffset};
 use crate::engine::{CheckinInput, CheckinView};
@@ -17,7 +17,11 @@ use crate::storage::CheckinQuery;
 type Answer = Result<Json<Value>, AdminError>;
 
 /// `GET /api/v1/signin.json` (管理员).
-pub async fn list(State(state): State<SharedState>, Caller(admin): Caller, q: Query) -> Answer {
+pub async fn list(
+    State(state): State<SharedState>,
+    AdminOnly(admin): AdminOnly,
+    q: Query,
+) -> Answer {
     let offset = admin.settings.utc_offset();
     let page = Page::parse(&q, 100)?;
     let query = CheckinQuery {

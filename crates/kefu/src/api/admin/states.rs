@@ -6,7 +6,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::error::AdminError;
-use super::request::{Caller, IdPath, JsonBody, Query};
+use super::request::{AdminOnly, IdPath, JsonBody, Query};
 use crate::api::SharedState;
 use crate::engine::{Entity, Error};
 use crate::storage::Plate;
@@ -28,10 +28,9 @@ fn sid_error(e: Error) -> AdminError {
 /// what the PUT sets).
 pub async fn permission(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     IdPath(id): IdPath,
 ) -> Answer {
-    admin.require_admin()?;
     let id = id.ok_or_else(AdminError::sid_does_not_exist)?;
     let view = state
         .engine
@@ -45,11 +44,10 @@ pub async fn permission(
 /// "state": "0"}}` (管理员): state "0" opens the module, "1" closes it.
 pub async fn set_permission(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     IdPath(id): IdPath,
     body: JsonBody,
 ) -> Answer {
-    admin.require_admin()?;
     let id = id.ok_or_else(AdminError::sid_does_not_exist)?;
     let fields = body.object("permission")?;
     match fields.int("mType") {
@@ -95,7 +93,7 @@ fn plate(value: Option<i64>) -> Result<(Plate, i64), AdminError> {
 /// `GET /api/v1/plate_service_state/{sId}.json?plate=2` (管理员).
 pub async fn show_state(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     IdPath(id): IdPath,
     q: Query,
 ) -> Answer {
@@ -109,11 +107,10 @@ pub async fn show_state(
 /// `{"plate_service_state": {"plate": "1", "state": "在线"}}` (管理员).
 pub async fn set_state(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     IdPath(id): IdPath,
     body: JsonBody,
 ) -> Answer {
-    admin.require_admin()?;
     let fields = body.object("plate_service_state")?;
     let (plate, number) = plate(
         fields

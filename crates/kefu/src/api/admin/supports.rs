@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::error::AdminError;
 use super::render::{self, Page};
-use super::request::{id_list, Caller, Fields, IdPath, JsonBody, Query};
+use super::request::{id_list, AdminOnly, Caller, Fields, IdPath, JsonBody, Query};
 use crate::api::SharedState;
 use crate::engine::{Admin, AgentChanges};
 use crate::storage::{AgentOrder, AgentQuery, SearchColumn};
@@ -16,7 +16,11 @@ use crate::storage::{AgentOrder, AgentQuery, SearchColumn};
 type Answer = Result<Json<Value>, AdminError>;
 
 /// `GET /api/v1/supports.json` (管理员).
-pub async fn list(State(state): State<SharedState>, Caller(admin): Caller, q: Query) -> Answer {
+pub async fn list(
+    State(state): State<SharedState>,
+    AdminOnly(admin): AdminOnly,
+    q: Query,
+) -> Answer {
     let page = Page::parse(&q, 100)?;
     let query = list_query(&admin, &q, page)?;
     let (views, count) = state.engine.list_agents(&admin, query).await?;
@@ -65,7 +69,7 @@ pub async fn show(
 /// `GET /api/v1/supports/show_many.json?ids=1,2,3` (管理员).
 pub async fn show_many(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     q: Query,
 ) -> Answer {
     let ids = id_list("ids", q.required("ids")?)?;
@@ -81,7 +85,7 @@ pub async fn show_many(
 /// `POST /api/v1/supports.json` (管理员): 200 with `Location`, as the seed shows.
 pub async fn create(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     body: JsonBody,
 ) -> Result<(HeaderMap, Json<Value>), AdminError> {
     let fields = body.object("support")?;
@@ -120,7 +124,7 @@ pub async fn update(
 /// second delete purges.
 pub async fn delete(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     IdPath(id): IdPath,
 ) -> Answer {
     let view = state
@@ -133,7 +137,11 @@ pub async fn delete(
 }
 
 /// `GET /api/v1/supportgroups/supports/search.json?query=name:陆华` (管理员).
-pub async fn search(State(state): State<SharedState>, Caller(admin): Caller, q: Query) -> Answer {
+pub async fn search(
+    State(state): State<SharedState>,
+    AdminOnly(admin): AdminOnly,
+    q: Query,
+) -> Answer {
     let query = q.required("query")?;
     let (column, text) = query
         .split_once(':')
@@ -205,7 +213,7 @@ pub async fn search(State(state): State<SharedState>, Caller(admin): Caller, q: 
 /// (管理员): restores from the recycle bin (1) or moves there (0).
 pub async fn set_stat(
     State(state): State<SharedState>,
-    Caller(admin): Caller,
+    AdminOnly(admin): AdminOnly,
     IdPath(id): IdPath,
     body: JsonBody,
 ) -> Answer {
