@@ -4,7 +4,10 @@
 //! credentials, paging, list lines, messages, request bodies) lives under
 //! `components` and is referenced by name. `tests/openapi.rs` checks that the
 //! document and [`super::route_table`] name the same (method, path) pairs and
-//! that every `$ref` resolves. The tables below are laid out by hand.
+//! that every `$ref` resolves. The tables below are laid out by hand. The
+//! administration dialect (seed 002) lives in [`admin`].
+
+mod admin;
 
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -15,39 +18,61 @@ pub async fn serve() -> Json<Value> {
 
 pub fn document() -> Value {
     let mut paths = Map::new();
-    for op in operations() {
+    for op in operations().into_iter().chain(admin::operations()) {
         paths.entry(op.path).or_insert_with(|| json!({}))[op.method] = op.v;
     }
-    let tag = |name: &str, description: &str| json!({ "name": name, "description": description });
+    let tags: Vec<Value> = TAGS
+        .iter()
+        .chain(&admin::TAGS)
+        .map(|(name, description)| json!({ "name": name, "description": description }))
+        .collect();
     json!({
         "openapi": "3.0.3",
         "info": {
-            "title": "kefu 客服", "version": env!("CARGO_PKG_VERSION"), "description": INTRO,
+            "title": "kefu 客服", "version": env!("CARGO_PKG_VERSION"),
+            "description": format!("{INTRO}\n\n{}", admin::INTRO),
         },
         "servers": [{ "url": "/" }],
-        "tags": [
-            tag("meta", "服务状态与文档 / health and this document"),
-            tag("session", "签发用户session / sessions (kefu's addition)"),
-            tag("serv", "客服登录与任务 / agent binding and tasks"),
-            tag("question", "问题 / questions and their lifecycle"),
-            tag("message", "聊天消息 / chat messages and media"),
-            tag("user", "用户问题列表与信息 / a customer's lists and profile"),
-            tag("answer", "快速回答 / canned replies"),
-        ],
+        "tags": tags,
         "paths": paths,
-        "components": { "schemas": schemas(), "parameters": parameters() },
+        "components": {
+            "schemas": merged(schemas(), admin::schemas()),
+            "parameters": merged(parameters(), admin::parameters()),
+            "responses": admin::responses(),
+            "securitySchemes": admin::security_schemes(),
+        },
     })
 }
 
-const INTRO: &str = "Question-chat dialect (seed 003) under `/v1`, plus `/healthz` and \
-this document.\n\nPOST, PUT and DELETE parameters come as an `application/x-www-form-urlencoded` \
-form or a JSON object with the same fields (non-string JSON values are read as their JSON text); \
-GET parameters come in the query string. Query and body are merged (the body wins), so body \
-parameters may also be sent in the query.\n\nCredentials: a customer acts with `session` \
-(12 characters, issued by `POST /v1/session`); an agent acts with a `session` bound to its \
-`serv_id` by `POST /v1/serv/bind`. A `serv_id` alone never acts.\n\nSuccess bodies are \
-`{status: 200, ...}`; failures are `{status: 300, error, field, debug}` (schema `V1Error`) \
-with a fitting HTTP status.";
+/// The tags of the question-chat dialect's operations.
+#[rustfmt::skip]
+const TAGS: [(&str, &str); 7] = [
+    ("meta", "服务状态与文档 / health and this document"),
+    ("session", "签发用户session / sessions (kefu's addition)"),
+    ("serv", "客服登录与任务 / agent binding and tasks"),
+    ("question", "问题 / questions and their lifecycle"),
+    ("message", "聊天消息 / chat messages and media"),
+    ("user", "用户问题列表与信息 / a customer's lists and profile"),
+    ("answer", "快速回答 / canned replies"),
+];
+
+/// The members of two JSON objects.
+fn merged(mut into: Value, from: Value) -> Value {
+    if let (Some(into), Value::Object(from)) = (into.as_object_mut(), from) {
+        into.extend(from);
+    }
+    into
+}
+
+const INTRO: &str = "Two dialects, plus `/healthz` and this document.\n\nQuestion-chat \
+dialect (seed 003) under `/v1`. POST, PUT and DELETE parameters come as an \
+`application/x-www-form-urlencoded` form or a JSON object with the same fields (non-string \
+JSON values are read as their JSON text); GET parameters come in the query string. Query and \
+body are merged (the body wins), so body parameters may also be sent in the query.\n\n\
+Credentials: a customer acts with `session` (12 characters, issued by `POST /v1/session`); an \
+agent acts with a `session` bound to its `serv_id` by `POST /v1/serv/bind`. A `serv_id` alone \
+never acts.\n\nSuccess bodies are `{status: 200, ...}`; failures are `{status: 300, error, \
+field, debug}` (schema `V1Error`) with a fitting HTTP status.";
 
 const BAD: &str = "参数错误 / bad parameter: 1001 缺少 missing, 1002 不合法 invalid, \
 1003 编码错误 not URL-encoded or not a JSON object; `field` names the parameter";

@@ -315,7 +315,10 @@ impl Engine {
                 ));
             }
         }
-        if id == admin.agent.id && (changes.is_admin == Some(false) || changes.is_stat == Some(0)) {
+        if admin.agent.is_admin
+            && id == admin.agent.id
+            && (changes.is_admin == Some(false) || changes.is_stat == Some(0))
+        {
             return Err(Error::Conflict(
                 "an administrator cannot demote or delete itself",
             ));
@@ -327,6 +330,7 @@ impl Engine {
             }
             None => None,
         };
+        let stat_change = changes.is_stat.filter(|stat| *stat != current.is_stat);
         let mut seen = current;
         loop {
             let mut profile = profile_of(&seen);
@@ -349,7 +353,7 @@ impl Engine {
                 None => seen = self.listed_agent(admin, id).await?,
             }
         }
-        if let Some(is_stat) = changes.is_stat {
+        if let Some(is_stat) = stat_change {
             self.set_agent_stat(admin, id, is_stat).await?;
         }
         self.agent_view(admin, id).await

@@ -129,6 +129,7 @@ impl Plate {
 pub struct AgentQuery {
     pub tenant_id: i64,
     pub created_from: Option<f64>,
+    /// Exclusive: the end of the second (or day) the caller named.
     pub created_to: Option<f64>,
     /// Only members of this department.
     pub group_id: Option<i64>,
@@ -420,7 +421,7 @@ where
         q.push(" AND created_at >= ").push_bind(from);
     }
     if let Some(to) = query.created_to {
-        q.push(" AND created_at <= ").push_bind(to);
+        q.push(" AND created_at < ").push_bind(to);
     }
     if let Some(group) = query.group_id {
         q.push(" AND id IN (SELECT agent_id FROM agent_group_members WHERE group_id = ")

@@ -39,6 +39,7 @@ pub struct CheckinQuery {
     pub tenant_id: i64,
     pub agent_id: Option<i64>,
     pub created_from: Option<f64>,
+    /// Exclusive: the end of the second (or day) the caller named.
     pub created_to: Option<f64>,
     /// Newest first; else in order of record (oldest first).
     pub newest_first: bool,
@@ -113,6 +114,6 @@ where
         q.push(" AND c.created_at >= ").push_bind(from);
     }
     if let Some(to) = query.created_to {
-        q.push(" AND c.created_at <= ").push_bind(to);
+        q.push(" AND c.created_at < ").push_bind(to);
     }
 }

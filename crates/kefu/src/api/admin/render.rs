@@ -94,18 +94,41 @@ impl Page {
     }
 }
 
-/// A `created_start`/`created_end` filter, "2012-01-01 00:00:00" in the
+/// A `created_start` filter, "2012-01-01 00:00:00" (or a bare date) in the
 /// tenant's time zone.
-pub fn time_filter(
+pub fn start_filter(
     q: &Query,
     name: &'static str,
     offset: UtcOffset,
 ) -> Result<Option<f64>, AdminError> {
+    Ok(parse_time(q, name, offset)?.map(|(at, _)| at))
+}
+
+/// A `created_end` filter, as an exclusive bound: shown times are whole
+/// seconds, so "10:00:00" takes in all of that second, and a bare date all
+/// of that day.
+pub fn end_filter(
+    q: &Query,
+    name: &'static str,
+    offset: UtcOffset,
+) -> Result<Option<f64>, AdminError> {
+    Ok(parse_time(q, name, offset)?
+        .map(|(at, date_only)| at + if date_only { 86_400.0 } else { 1.0 }))
+}
+
+fn parse_time(
+    q: &Query,
+    name: &'static str,
+    offset: UtcOffset,
+) -> Result<Option<(f64, bool)>, AdminError> {
     q.get(name)
         .map(|v| {
-            parse_to_unix(v.trim(), offset).ok_or_else(|| {
-                AdminError::invalid(name, format!("{name} must look like 2012-01-01 00:00:00"))
-            })
+            let v = v.trim();
+            parse_to_unix(v, offset)
+                .map(|at| (at, !v.contains(':')))
+                .ok_or_else(|| {
+                    AdminError::invalid(name, format!("{name} must look like 2012-01-01 00:00:00"))
+                })
         })
         .transpose()
 }

@@ -32,9 +32,11 @@ impl FromRequestParts<SharedState> for Caller {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(|| AdminError::unauthorized(NEEDED))?;
+        // The scheme name is case-insensitive (RFC 9110).
         let encoded = header
-            .strip_prefix("Basic ")
-            .or_else(|| header.strip_prefix("basic "))
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+            .map(|(_, credentials)| credentials)
             .ok_or_else(|| AdminError::unauthorized(NEEDED))?;
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(encoded.trim())

@@ -27,8 +27,8 @@ pub async fn list(
     let query = CheckinQuery {
         tenant_id: 0,
         agent_id: q.int("sId")?,
-        created_from: render::time_filter(&q, "created_start", offset)?,
-        created_to: render::time_filter(&q, "created_end", offset)?,
+        created_from: render::start_filter(&q, "created_start", offset)?,
+        created_to: render::end_filter(&q, "created_end", offset)?,
         newest_first: render::sort_order(&q, "created_order", false)?,
         limit: page.per_page,
         offset: page.offset(),

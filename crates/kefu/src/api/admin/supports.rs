@@ -42,8 +42,8 @@ pub fn list_query(admin: &Admin, q: &Query, page: Page) -> Result<AgentQuery, Ad
         Some(_) => AgentOrder::CreatedAsc,
     };
     Ok(AgentQuery {
-        created_from: render::time_filter(q, "created_start", offset)?,
-        created_to: render::time_filter(q, "created_end", offset)?,
+        created_from: render::start_filter(q, "created_start", offset)?,
+        created_to: render::end_filter(q, "created_end", offset)?,
         order,
         limit: page.per_page,
         offset: page.offset(),
