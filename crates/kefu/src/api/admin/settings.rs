@@ -31,7 +31,11 @@ fn render(s: &TenantSettings) -> Value {
         );
     }
     json!({ "settings": {
-        "utc_offset": f64::from(s.utc_offset_minutes) / 60.0,
+        // Whole hours as an integer (8), others as a fraction (5.5).
+        "utc_offset": match s.utc_offset_minutes % 60 {
+            0 => json!(s.utc_offset_minutes / 60),
+            _ => json!(f64::from(s.utc_offset_minutes) / 60.0),
+        },
         "default_password_set": s.default_password_hash.is_some(),
         "plate_states": plates,
         "custom_fields": s.custom_fields,
