@@ -90,7 +90,7 @@ async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
     };
     let api_key = value("api_key:");
     let secret_key = value("secret_key:");
-    let login = value("admin login (serv_id / password):");
+    let login = value("admin login (serv_id / sPassportName, password):");
     let (account, password) = login.split_once(" / ").unwrap();
 
     // The printed keys and login work.
@@ -119,6 +119,14 @@ async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
         .await
         .unwrap();
     assert_eq!(bind.status(), 200);
+    // The same login is the administration API's Basic auth.
+    let agents = client
+        .get(format!("{base}/api/v1/supports.json"))
+        .basic_auth(account, Some(password))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(agents.status(), 200);
 
     assert!(terminate(child).success(), "SIGTERM ends kefu with success");
     // Only hashes of the session and the admin password were stored.

@@ -110,7 +110,22 @@ fn every_component_is_used() {
     let doc = document();
     let mut all = Vec::new();
     refs(&doc, &mut all);
-    let used: BTreeSet<&str> = all.into_iter().collect();
+    // Security schemes are named by operations' `security`, not referenced.
+    let schemes: Vec<String> = operations(&doc)
+        .into_iter()
+        .flat_map(|(_, _, op)| op["security"].as_array().cloned().unwrap_or_default())
+        .flat_map(|requirement| {
+            requirement
+                .as_object()
+                .map(|r| r.keys().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+        .map(|name| format!("#/components/securitySchemes/{name}"))
+        .collect();
+    let used: BTreeSet<&str> = all
+        .into_iter()
+        .chain(schemes.iter().map(String::as_str))
+        .collect();
     let components = doc["components"].as_object().expect("components");
     for (kind, entries) in components {
         for name in entries.as_object().expect("a component map").keys() {

@@ -29,10 +29,11 @@ async fn tenants_never_see_each_other(app: TestApp) {
         .await;
     let ta = template["template_id"].as_str().unwrap().to_owned();
 
-    // Tenant B has a customer and an admin agent with the same names.
+    // Tenant B has a customer with the same user id, and an admin agent
+    // (accounts are unique on the server, so not another "boss").
     let mallory = app.customer(&b, "alice").await;
-    let b_admin = app.agent(&b, "boss", true).await;
-    let b_auth = [("session", b_admin.session.as_str()), ("serv_id", "boss")];
+    let b_admin = app.agent(&b, "bboss", true).await;
+    let b_auth = [("session", b_admin.session.as_str()), ("serv_id", "bboss")];
 
     // Listing: B's pool, tasks, user lists show nothing of A's.
     let (status, pending) = app.get("/v1/question/list", &b_auth).await;
@@ -115,7 +116,7 @@ async fn tenants_never_see_each_other(app: TestApp) {
             &format!("/v1/answer/template/{ta}"),
             &[
                 ("session", &b_admin.session),
-                ("serv_id", "boss"),
+                ("serv_id", "bboss"),
                 ("title", "pwned"),
             ],
         )
@@ -125,14 +126,14 @@ async fn tenants_never_see_each_other(app: TestApp) {
         .request(
             Method::DELETE,
             &format!("/v1/answer/template/{ta}"),
-            &[("session", &b_admin.session), ("serv_id", "boss")],
+            &[("session", &b_admin.session), ("serv_id", "bboss")],
         )
         .await;
     assert_v1_error(&delete, 404, 3003, Some("template_id"));
 
-    // Credentials do not cross. An account name exists in both tenants (the
-    // harness gives both "boss" the same password): B's session binds B's boss,
-    // and acting as it shows B's pool, never A's question.
+    // Credentials do not cross: A's admin, right password and all, does not
+    // bind to a session of B; B's own admin does, and acting as it shows B's
+    // pool, never A's question.
     let bind = app
         .post(
             "/v1/serv/bind",
@@ -143,18 +144,29 @@ async fn tenants_never_see_each_other(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(bind.0, 200, "B's own boss binds: {}", bind.1);
+    assert_v1_error(&bind, 401, 2002, None);
+    let bind = app
+        .post(
+            "/v1/serv/bind",
+            &[
+                ("session", &mallory.session),
+                ("serv_id", "bboss"),
+                ("password", &b_admin.password),
+            ],
+        )
+        .await;
+    assert_eq!(bind.0, 200, "B's own admin binds: {}", bind.1);
     let (_, pool) = app
         .get(
             "/v1/question/list",
-            &[("session", &mallory.session), ("serv_id", "boss")],
+            &[("session", &mallory.session), ("serv_id", "bboss")],
         )
         .await;
     assert!(pool["questions"].as_array().unwrap().is_empty(), "{pool}");
     assert_v1_error(
         &app.post(
             &format!("/v1/question/{qa}/serve"),
-            &[("session", &mallory.session), ("serv_id", "boss")],
+            &[("session", &mallory.session), ("serv_id", "bboss")],
         )
         .await,
         404,

@@ -437,11 +437,12 @@ fn item_props() -> Value {
 
 /// The dialect's error codes (`V1Error.error`), with their HTTP status.
 #[rustfmt::skip]
-const ERROR_CODES: [(u32, &str); 25] = [
+const ERROR_CODES: [(u32, &str); 26] = [
     (1001, "缺少参数 / missing parameter (400)"), (1002, "参数不合法 / invalid parameter (400)"),
     (1003, "编码错误 / not decodable (400)"), (1004, "请求或文件过大 / too large (413)"),
     (2001, "session 不存在 / unknown session (401)"), (2002, "密钥或密码错误 / wrong keys (401)"),
     (2003, "无权操作 / not allowed (403)"), (2004, "客服已停用 / agent not active (403)"),
+    (2005, "登录失败次数过多 / too many failed logins (429)"),
     (3000, "接口不存在 / no such endpoint (404)"), (3001, "问题不存在 / no such question (404)"),
     (3002, "用户不存在 / no such user (404)"), (3003, "模板不存在 / no such template (404)"),
     (3004, "快速回答不存在 / no such item (404)"), (3005, "文件不存在 / no such media (404)"),

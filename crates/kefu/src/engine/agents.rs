@@ -289,6 +289,12 @@ impl Engine {
         if !may_edit(admin.agent.id, admin.agent.is_admin, id, false) {
             return Err(Error::Forbidden("an agent may change only its own profile"));
         }
+        if changes.is_stat.is_some_and(|stat| stat != 0 && stat != 1) {
+            return Err(Error::invalid(
+                "isStat",
+                "isStat must be 0 (recycle bin) or 1 (active)",
+            ));
+        }
         let current = self.listed_agent(admin, id).await?;
         let current_groups: Vec<i64> = self
             .store

@@ -895,9 +895,6 @@ pub fn responses() -> Value {
                 "description": "Basic realm=\"kefu\", charset=\"UTF-8\"" } },
             "content": error(json!({ "status": 401, "code": "10020",
                 "message": "wrong account or password" })),
-            // Security requirements name schemes instead of referencing them; this
-            // reference ties the challenge to its scheme.
-            "x-security-scheme": { "$ref": "#/components/securitySchemes/basicAuth" },
         },
         "AdminThrottled": {
             "description": "10022 too many failed logins for this account (10) or from this \
