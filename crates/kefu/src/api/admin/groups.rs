@@ -3,7 +3,7 @@
 //! `groupId` lists and seed 001's `department_id` names.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{json, Value};
 
@@ -78,11 +78,7 @@ pub async fn create(
     let name = body.object("supportgroup")?.required_text("name")?;
     let g = state.engine.create_group(&admin, &name).await?;
     let rendered = group(&state.public_url, admin.settings.utc_offset(), &g);
-    let mut headers = HeaderMap::new();
-    if let Some(Ok(url)) = rendered["url"].as_str().map(HeaderValue::from_str) {
-        headers.insert(header::LOCATION, url);
-    }
-    Ok((headers, Json(json!({ "supportgroup": rendered }))))
+    Ok(render::created("supportgroup", rendered))
 }
 
 /// `PUT /api/v1/supportgroups/{groupId}.json` (管理员): renames.

@@ -1,5 +1,7 @@
 //! Seed 002's response shapes: the agent object, and page links.
 
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::Json;
 use serde_json::{json, Value};
 
 use super::error::AdminError;
@@ -144,4 +146,14 @@ pub fn sort_order(q: &Query, name: &'static str, default_desc: bool) -> Result<b
             format!("{name} must be asc or desc"),
         )),
     }
+}
+
+/// A create's answer, as the seed shows: 200, `Location` naming the new
+/// resource, and the object under `key`.
+pub fn created(key: &str, object: Value) -> (HeaderMap, Json<Value>) {
+    let mut headers = HeaderMap::new();
+    if let Some(Ok(url)) = object["url"].as_str().map(HeaderValue::from_str) {
+        headers.insert(header::LOCATION, url);
+    }
+    (headers, Json(json!({ key: object })))
 }

@@ -2,7 +2,7 @@
 //! the recycle bin, search, and restore (`servicers`).
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{json, Value};
 
@@ -96,11 +96,7 @@ pub async fn create(
     }
     let view = state.engine.admin_create_agent(&admin, changes).await?;
     let rendered = render::agent(&state.public_url, admin.settings.utc_offset(), &view);
-    let mut headers = HeaderMap::new();
-    if let Some(Ok(url)) = rendered["url"].as_str().map(HeaderValue::from_str) {
-        headers.insert(header::LOCATION, url);
-    }
-    Ok((headers, Json(json!({ "support": rendered }))))
+    Ok(render::created("support", rendered))
 }
 
 /// `PUT /api/v1/supports/{id}.json` (所有客服: others' profiles are admins').
