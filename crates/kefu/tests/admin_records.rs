@@ -19,6 +19,7 @@ on_every_backend!(
     call_center_permission_is_opened_and_read_back,
     groups_are_created_renamed_listed_and_deleted,
     settings_change_the_time_zone_and_refuse_invalid_values,
+    schedules_decide_when_an_agent_is_on_duty,
 );
 
 const SCHEDULES: &str = "/api/v1/schedules.json";
@@ -729,6 +730,63 @@ impl<'a> Api<'a> {
 }
 
 /// An agent made through the API with its own name and number: its caller and id.
+/// What routing reads: an agent with shifts on a day takes chats only inside
+/// one of them; on a day without shifts, any time.
+async fn schedules_decide_when_an_agent_is_on_duty(app: TestApp) {
+    use kefu::domain::calendar::{LocalDateTime, TimeOfDay};
+
+    let t = app.tenant("Acme").await;
+    let a = app.agent(&t, "shifty", false).await;
+    let b = app.agent(&t, "free", false).await;
+    let body = json!({"duty": [{"sid": a.id, "date": "2099-05-01",
+        "schedules": [shift("早班", "09:00", "12:00"), shift("午班", "14:00", "18:00")]}]});
+    let created = ok(app
+        .api(Method::POST, SCHEDULES, &t.admin(), Some(body))
+        .await);
+    let afternoon = created["data"]["duty"][0]["schedules"][1]["dutyId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let at = |date: &str, time: &str| {
+        let (date, time) = (
+            kefu::domain::calendar::Date::parse(date).unwrap(),
+            TimeOfDay::parse(time).unwrap(),
+        );
+        LocalDateTime {
+            date,
+            seconds: time.minutes() * 60,
+        }
+    };
+    let on = |agent: i64, date: &'static str, time: &'static str| {
+        let engine = app.engine.clone();
+        let when = at(date, time);
+        async move { engine.on_duty_at(t.id, agent, when).await.unwrap() }
+    };
+    for (time, expected) in [
+        ("08:59", false),
+        ("09:00", true),
+        ("11:59", true),
+        ("12:00", false),
+        ("13:30", false),
+        ("14:00", true),
+        ("17:59", true),
+        ("18:00", false),
+    ] {
+        assert_eq!(on(a.id, "2099-05-01", time).await, expected, "at {time}");
+    }
+    // No shifts that day, or none at all: not restricted.
+    assert!(on(a.id, "2099-05-02", "03:00").await);
+    assert!(on(b.id, "2099-05-01", "03:00").await);
+
+    // Without the afternoon shift, the afternoon is off duty too.
+    ok(app
+        .api(Method::DELETE, &duty_path(&afternoon), &t.admin(), None)
+        .await);
+    assert!(!on(a.id, "2099-05-01", "15:00").await);
+    assert!(on(a.id, "2099-05-01", "10:00").await);
+}
+
 async fn agent_with_name<'a>(
     app: &'a TestApp,
     t: &Tenant,

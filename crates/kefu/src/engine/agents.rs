@@ -12,7 +12,8 @@ use crate::domain::agent::{may_edit, validate_field, GENDERS};
 use crate::domain::custom_fields::{self, FieldValue};
 use crate::ids::now;
 use crate::storage::{
-    is_unique_violation, AgentProfile, AgentQuery, AgentRow, NewAgent, Plate, UnknownGroup,
+    is_unique_violation, AgentProfile, AgentQuery, AgentRow, NewAgent, Plate, ProfileWrite,
+    UnknownGroup,
 };
 
 /// An agent acting through the administration API, with its tenant's settings.
@@ -204,7 +205,8 @@ impl Engine {
         self.agent_view(admin, id).await
     }
 
-    /// Creates an agent of a tenant (for the CLI, first start and tests).
+    /// Creates an agent of a tenant, without an admin caller (test set-up
+    /// and tools; the API goes through [`Engine::admin_create_agent`]).
     pub async fn create_agent(
         &self,
         tenant_id: i64,
@@ -336,7 +338,6 @@ impl Engine {
             }
             None => None,
         };
-        let stat_change = changes.is_stat.filter(|stat| *stat != current.is_stat);
         let mut seen = current;
         loop {
             let mut profile = profile_of(&seen);
@@ -346,10 +347,13 @@ impl Engine {
                 .update_agent(
                     admin.tenant_id(),
                     id,
-                    seen.updated_at,
-                    &profile,
-                    password_hash.as_deref(),
-                    now(),
+                    &ProfileWrite {
+                        profile: &profile,
+                        password_hash: password_hash.as_deref(),
+                        is_stat: changes.is_stat,
+                        seen_updated_at: seen.updated_at,
+                        now: now(),
+                    },
                 )
                 .await?;
             match written {
@@ -358,9 +362,6 @@ impl Engine {
                 // Changed meanwhile: apply the changes onto the new version.
                 None => seen = self.listed_agent(admin, id).await?,
             }
-        }
-        if let Some(is_stat) = stat_change {
-            self.set_agent_stat(admin, id, is_stat).await?;
         }
         self.agent_view(admin, id).await
     }
@@ -398,22 +399,21 @@ impl Engine {
     /// there. A purged agent cannot come back.
     pub async fn set_agent_stat(&self, admin: &Admin, id: i64, is_stat: i64) -> Result<()> {
         admin.require_admin()?;
-        let from = match is_stat {
-            1 => [0, 1],
+        match is_stat {
             0 if id == admin.agent.id => {
                 return Err(Error::Conflict("an administrator cannot delete itself"))
             }
-            0 => [0, 1],
+            0 | 1 => {}
             _ => {
                 return Err(Error::invalid(
                     "isStat",
                     "isStat must be 0 (recycle bin) or 1 (active)",
                 ))
             }
-        };
+        }
         if !self
             .store
-            .set_agent_stat(admin.tenant_id(), id, &from, is_stat, now())
+            .set_agent_stat(admin.tenant_id(), id, &[0, 1], is_stat, now())
             .await?
         {
             return Err(Error::NotFound(Entity::Agent));
@@ -432,6 +432,12 @@ impl Engine {
             return Err(Error::NotFound(Entity::Agent));
         }
         Ok(())
+    }
+
+    /// Whether the call-center module is open for an agent.
+    pub async fn call_center(&self, admin: &Admin, id: i64) -> Result<bool> {
+        admin.require_admin()?;
+        Ok(self.listed_agent(admin, id).await?.call_center)
     }
 
     /// An agent's status name in one module.

@@ -142,16 +142,16 @@ impl Engine {
         if total > MAX_BATCH {
             return Err(Error::invalid("duty", "at most 1000 schedules at once"));
         }
+        // One query for every agent named (a batch may name hundreds).
+        let mut named: Vec<i64> = input.iter().map(|d| d.agent_id).collect();
+        named.sort_unstable();
+        named.dedup();
+        let known = self.store.agents_by_ids(admin.tenant_id(), &named).await?;
+        if known.len() != named.len() {
+            return Err(Error::NotFound(Entity::Agent));
+        }
         let mut days = Vec::with_capacity(input.len());
         for day in input {
-            match self
-                .store
-                .agent_by_id(admin.tenant_id(), day.agent_id)
-                .await?
-            {
-                Some(agent) if agent.is_stat != 2 => {}
-                _ => return Err(Error::NotFound(Entity::Agent)),
-            }
             let date = parse_date("date", &day.date)?;
             if day.schedules.is_empty() {
                 return Err(Error::invalid(
@@ -240,11 +240,22 @@ impl Engine {
         settings: &TenantSettings,
         agent_id: i64,
     ) -> Result<bool> {
-        let local = local_now(settings)?;
-        let today = local.date.to_string();
+        self.on_duty_at(tenant_id, agent_id, local_now(settings)?)
+            .await
+    }
+
+    /// Whether the agent's schedules let it take chats at local time `at`:
+    /// inside one of that day's shifts, or any time on a day without shifts.
+    pub async fn on_duty_at(
+        &self,
+        tenant_id: i64,
+        agent_id: i64,
+        at: LocalDateTime,
+    ) -> Result<bool> {
+        let day = at.date.to_string();
         let rows = self
             .store
-            .duties_between(tenant_id, &today, &today, Some(agent_id))
+            .duties_between(tenant_id, &day, &day, Some(agent_id))
             .await?;
         let shifts: Vec<Shift> = rows
             .iter()
@@ -256,7 +267,7 @@ impl Engine {
                 .ok()
             })
             .collect();
-        Ok(schedule::on_duty(&shifts, local.time_of_day()))
+        Ok(schedule::on_duty(&shifts, at.time_of_day()))
     }
 
     async fn duty(&self, admin: &Admin, duty_id: &str) -> Result<DutyRow> {

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::agents::Admin;
 use super::tenants::{hash_password, validate_password};
 use super::{Engine, Error, Result};
 use crate::domain::calendar::UtcOffset;
@@ -141,9 +142,11 @@ impl Engine {
     /// Applies an admin's changes, all or none.
     pub async fn update_settings(
         &self,
-        tenant_id: i64,
+        admin: &Admin,
         changes: SettingsChanges,
     ) -> Result<TenantSettings> {
+        admin.require_admin()?;
+        let tenant_id = admin.tenant_id();
         if let Some(minutes) = changes.utc_offset_minutes {
             UtcOffset::from_minutes(minutes).ok_or_else(|| {
                 Error::invalid("utc_offset", "utc_offset must be -14 to 14 hours")

@@ -98,6 +98,16 @@ pub struct AgentProfile {
     pub group_ids: Option<Vec<i64>>,
 }
 
+/// One compare-and-swap write of an agent's profile.
+pub struct ProfileWrite<'a> {
+    pub profile: &'a AgentProfile,
+    pub password_hash: Option<&'a str>,
+    pub is_stat: Option<i64>,
+    /// The `updated_at` the profile was read at.
+    pub seen_updated_at: f64,
+    pub now: f64,
+}
+
 pub struct NewAgent<'a> {
     pub tenant_id: i64,
     pub account: &'a str,
@@ -204,26 +214,25 @@ impl Store {
         })
     }
 
-    /// Writes an agent's profile if it was not changed since `seen_updated_at`
-    /// (so two concurrent edits cannot silently drop one another). `Ok(None)`
-    /// when it changed meanwhile; `Ok(Some(Err))` for an unknown department.
+    /// Writes an agent's profile (and password and `isStat` 0/1, when given)
+    /// if it was not changed since `w.seen_updated_at`, so two concurrent
+    /// edits cannot silently drop one another. `Ok(None)` when it changed
+    /// meanwhile; `Ok(Some(Err))` for an unknown department.
     pub async fn update_agent(
         &self,
         tenant_id: i64,
         id: i64,
-        seen_updated_at: f64,
-        profile: &AgentProfile,
-        password_hash: Option<&str>,
-        now: f64,
+        w: &ProfileWrite<'_>,
     ) -> Result<Option<std::result::Result<(), UnknownGroup>>> {
-        let p = profile;
+        let p = w.profile;
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(
                 "UPDATE agents SET num = $1, name = $2, gender = $3, email = $4, fixnumber = $5,
                     mobile = $6, qq = $7, is_admin = $8, custom_fields = $9,
-                    password_hash = COALESCE($10, password_hash), updated_at = $11
-                 WHERE tenant_id = $12 AND id = $13 AND updated_at = $14",
+                    password_hash = COALESCE($10, password_hash),
+                    is_stat = COALESCE($11, is_stat), updated_at = $12
+                 WHERE tenant_id = $13 AND id = $14 AND updated_at = $15",
             )
             .bind(&p.num)
             .bind(&p.name)
@@ -234,11 +243,12 @@ impl Store {
             .bind(&p.qq)
             .bind(p.is_admin)
             .bind(&p.custom_fields)
-            .bind(password_hash)
-            .bind(now)
+            .bind(w.password_hash)
+            .bind(w.is_stat)
+            .bind(w.now)
             .bind(tenant_id)
             .bind(id)
-            .bind(seen_updated_at)
+            .bind(w.seen_updated_at)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {

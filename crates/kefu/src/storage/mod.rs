@@ -76,7 +76,8 @@ mod templates;
 mod tenants;
 
 pub use agents::{
-    AgentOrder, AgentProfile, AgentQuery, AgentRow, NewAgent, Plate, SearchColumn, UnknownGroup,
+    AgentOrder, AgentProfile, AgentQuery, AgentRow, NewAgent, Plate, ProfileWrite, SearchColumn,
+    UnknownGroup,
 };
 pub use checkins::{CheckinQuery, CheckinRow, NewCheckin};
 pub use conversations::{ConversationFilter, ConversationRow, ConversationSummary, Scope};

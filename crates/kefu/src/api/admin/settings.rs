@@ -90,10 +90,7 @@ pub async fn update(
             .map_err(|e| AdminError::invalid("custom_fields", format!("custom_fields: {e}")))?;
         changes.custom_fields = Some(defs);
     }
-    let settings = state
-        .engine
-        .update_settings(admin.tenant_id(), changes)
-        .await?;
+    let settings = state.engine.update_settings(&admin, changes).await?;
     Ok(Json(render(&settings)))
 }
 

@@ -32,12 +32,12 @@ pub async fn permission(
     IdPath(id): IdPath,
 ) -> Answer {
     let id = id.ok_or_else(AdminError::sid_does_not_exist)?;
-    let view = state
+    let open = state
         .engine
-        .agent_view(&admin, id)
+        .call_center(&admin, id)
         .await
         .map_err(sid_error)?;
-    Ok(Json(permission_body(id, view.agent.call_center)))
+    Ok(Json(permission_body(id, open)))
 }
 
 /// `PUT /api/v1/permissions/{sId}.json` with `{"permission": {"mType": "4",
