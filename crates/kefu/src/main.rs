@@ -135,6 +135,10 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
             "  API:      {}/v1  (question chat, seed 003)",
             config.public_url
         ),
+        format!(
+            "  API:      {}/api/v1  (agent administration, seed 002; HTTP Basic with the admin login)",
+            config.public_url
+        ),
         format!("  API docs: {}/openapi.json", config.public_url),
     ];
     if let Some(demo) = demo {

@@ -127,6 +127,12 @@ async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
         .await
         .unwrap();
     assert_eq!(agents.status(), 200);
+    let agents: Value = agents.json().await.unwrap();
+    assert_eq!(agents["supports"][0]["sPassportName"], account);
+    assert_eq!(
+        agents["supports"][0]["sNum"], account,
+        "seed 002 needs an sNum"
+    );
 
     assert!(terminate(child).success(), "SIGTERM ends kefu with success");
     // Only hashes of the session and the admin password were stored.

@@ -23,6 +23,7 @@ impl Store {
     /// Creates the tenant and its admin agent in one transaction; returns
     /// (tenant id, admin agent id, admin account). Accounts are unique on the
     /// server, so when `admin_account` is taken the tenant id is appended.
+    /// The admin's `sNum` (required by seed 002) starts as its account.
     pub async fn create_tenant(&self, new: &NewTenant<'_>) -> Result<(i64, i64, String)> {
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
@@ -45,9 +46,9 @@ impl Store {
                 None => new.admin_account.to_owned(),
             };
             let admin_id: i64 = sqlx::query_scalar(
-                "INSERT INTO agents (tenant_id, account, password_hash, name, is_admin, is_stat,
-                    created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, TRUE, 1, $5, $5) RETURNING id",
+                "INSERT INTO agents (tenant_id, account, num, password_hash, name, is_admin,
+                    is_stat, created_at, updated_at)
+                 VALUES ($1, $2, $2, $3, $4, TRUE, 1, $5, $5) RETURNING id",
             )
             .bind(tenant_id)
             .bind(&account)
