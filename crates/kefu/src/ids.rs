@@ -52,6 +52,27 @@ pub fn random_token(len: usize) -> String {
     out
 }
 
+/// A random number (routing's tie-breaks and random strategy).
+pub fn random_u64() -> u64 {
+    u64::from_le_bytes(random_bytes::<8>())
+}
+
+/// A random UUID (version 4), as seed 001 shows for user ids.
+pub fn uuid_v4() -> String {
+    let mut b = random_bytes::<16>();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
 fn random_bytes<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
     getrandom::fill(&mut buf).expect("the operating system's random source failed");

@@ -46,6 +46,26 @@ pub async fn serve(
         .await
 }
 
+/// How often the sweeper runs: queue timeouts are this late at most.
+pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Runs the engine's sweeper (waiting conversations past their deadline are
+/// finished, queues are offered to agents whose shift began, expired access
+/// tokens are forgotten) until the returned task is aborted. Every node runs
+/// one; each step is a compare-and-swap, so they never do a thing twice.
+pub fn spawn_sweeper(engine: Engine) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(SWEEP_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(e) = engine.sweep().await {
+                tracing::warn!(error = %e, "sweep failed; retrying on the next tick");
+            }
+        }
+    })
+}
+
 /// One log line per request: method, matched route (never the raw URL, which
 /// may carry a session), status and latency. Health checks log at debug.
 async fn log_request(req: Request, next: Next) -> Response {

@@ -62,8 +62,11 @@ async fn create_round_trips_every_field(app: TestApp) {
     let object = shown.as_object().unwrap();
     let mut names: Vec<&str> = object.keys().map(String::as_str).collect();
     names.sort_unstable();
-    let expected = "QQ createDT custom_fields email fixnumber gnder groupId isAdmin isStat mobile \
-        name sId sNum sPassportName updateDT url";
+    // The seed's fields, plus kefu's maxChats (null: the tenant's default).
+    let expected =
+        "QQ createDT custom_fields email fixnumber gnder groupId isAdmin isStat maxChats \
+        mobile name sId sNum sPassportName updateDT url";
+    assert_eq!(shown["maxChats"], Value::Null);
     assert_eq!(names, expected.split_whitespace().collect::<Vec<_>>());
     // The new admin logs in with its password and may list agents.
     list(&app, &Login::new("13039209552", "secret-1"), "").await;

@@ -595,9 +595,17 @@ async fn settings_change_the_time_zone_and_refuse_invalid_values(app: TestApp) {
     let defaults = admin.ok(SETTINGS).await;
     let s = &defaults["settings"];
     let fields = [
+        "access_token_ttl",
+        "base",
+        "config",
         "custom_fields",
         "default_password_set",
+        "keep_transcripts",
+        "max_chats",
         "plate_states",
+        "routing_strategy",
+        "template",
+        "timeout",
         "utc_offset",
     ];
     assert_eq!(keys(s), fields);

@@ -3,8 +3,12 @@
 //!
 //! - `v1`: seed 003, question chat (customer and agent apps), at `/v1`.
 //! - `admin`: seed 002, agent administration (HTTP Basic), at `/api/v1`.
+//! - `customers`: seed 001, customer IM (access tokens, connect, transfer),
+//!   at `/customers` and `/admin/access_token`.
 
 pub mod admin;
+pub mod customers;
+mod form;
 pub mod openapi;
 pub mod v1;
 
@@ -109,7 +113,7 @@ fn all_routes() -> Routes {
     let routes = Routes::new()
         .get("/healthz", healthz)
         .get("/openapi.json", openapi::serve);
-    admin::routes(v1::routes(routes))
+    customers::routes(admin::routes(v1::routes(routes)))
 }
 
 /// Every (method, path) the server routes, in registration order.

@@ -9,6 +9,7 @@ pub mod custom_fields;
 pub mod message;
 pub mod paging;
 pub mod question;
+pub mod routing;
 pub mod schedule;
 
 /// An agent's integer id (seed 002 `sId`).

@@ -67,11 +67,28 @@ pub struct AgentChanges {
     pub custom_fields: Option<Value>,
     /// `isStat` 0 (recycle bin) or 1 (active).
     pub is_stat: Option<i64>,
+    /// kefu's `maxChats`: `Some(None)` returns the agent to the tenant default.
+    pub max_chats: Option<Option<i64>>,
+}
+
+/// The most concurrent chats an agent (or a tenant default) may allow.
+pub const MAX_CHATS_LIMIT: i64 = 1000;
+
+/// Checks a max-concurrent-chats value (0 takes no pushed chats).
+pub fn validate_max_chats(field: &'static str, value: i64) -> Result<()> {
+    if (0..=MAX_CHATS_LIMIT).contains(&value) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("{field} must be 0 to {MAX_CHATS_LIMIT}"),
+        ))
+    }
 }
 
 impl AgentChanges {
-    /// Whether it changes `isAdmin`, `groupId` or `isStat` (sending back the
-    /// values an agent already has is not a change).
+    /// Whether it changes `isAdmin`, `groupId`, `isStat` or `maxChats`
+    /// (sending back the values an agent already has is not a change).
     fn changes_privileged(&self, current: &AgentRow, current_groups: &[i64]) -> bool {
         let groups_differ = self.group_ids.as_ref().is_some_and(|groups| {
             let mut groups = groups.clone();
@@ -81,6 +98,7 @@ impl AgentChanges {
         });
         self.is_admin.is_some_and(|v| v != current.is_admin)
             || self.is_stat.is_some_and(|v| v != current.is_stat)
+            || self.max_chats.is_some_and(|v| v != current.max_chats)
             || groups_differ
     }
 
@@ -116,6 +134,12 @@ impl AgentChanges {
         }
         if let Some(is_admin) = self.is_admin {
             profile.is_admin = is_admin;
+        }
+        if let Some(max_chats) = self.max_chats {
+            if let Some(value) = max_chats {
+                validate_max_chats("maxChats", value)?;
+            }
+            profile.max_chats = max_chats;
         }
         if let Some(groups) = &self.group_ids {
             let mut groups = groups.clone();
@@ -161,6 +185,7 @@ fn profile_of(agent: &AgentRow) -> AgentProfile {
         qq: agent.qq.clone(),
         is_admin: agent.is_admin,
         custom_fields: agent.custom_fields.clone(),
+        max_chats: agent.max_chats,
         group_ids: None,
     }
 }
@@ -363,6 +388,7 @@ impl Engine {
                 None => seen = self.listed_agent(admin, id).await?,
             }
         }
+        self.agent_changed(admin.tenant_id(), id).await?;
         self.agent_view(admin, id).await
     }
 
@@ -386,6 +412,7 @@ impl Engine {
         {
             return Err(Error::Conflict("the agent was changed meanwhile; retry"));
         }
+        self.agent_changed(admin.tenant_id(), id).await?;
         Ok(AgentView {
             agent: AgentRow {
                 is_stat: to,
@@ -418,7 +445,7 @@ impl Engine {
         {
             return Err(Error::NotFound(Entity::Agent));
         }
-        Ok(())
+        self.agent_changed(admin.tenant_id(), id).await
     }
 
     /// Opens or closes the call-center module (seed 002 `mType` 4).
@@ -475,6 +502,9 @@ impl Engine {
             .await?
         {
             return Err(Error::NotFound(Entity::Agent));
+        }
+        if plate == Plate::OnlineChat {
+            self.drain(admin.tenant_id()).await?;
         }
         Ok(())
     }

@@ -16,6 +16,9 @@ use crate::storage::{AgentRow, CustomerRow, TenantRow};
 
 /// Seed 003 session length.
 pub const SESSION_LEN: usize = 12;
+/// Seed 001 customer token length (as its example); such a token is a
+/// session too, so the customer chats through seed 003 as well.
+pub const CUSTOMER_TOKEN_LEN: usize = 43;
 
 /// A customer's session.
 #[derive(Clone, Debug)]
@@ -114,17 +117,31 @@ impl Engine {
         if let Some(identify) = new.identify {
             self.store.ensure_app(tenant_id, identify, now).await?;
         }
-        let token = random_token(SESSION_LEN);
+        let token = self
+            .issue_session(tenant_id, &customer.id, new.identify, SESSION_LEN)
+            .await?;
+        Ok((token, customer))
+    }
+
+    /// Issues a new session of `len` characters for a customer; only its hash is kept.
+    pub(super) async fn issue_session(
+        &self,
+        tenant_id: i64,
+        customer_id: &str,
+        identify: Option<&str>,
+        len: usize,
+    ) -> Result<String> {
+        let token = random_token(len);
         self.store
             .insert_session(
                 &sha256_hex(token.as_bytes()),
                 tenant_id,
-                &customer.id,
-                new.identify,
-                now,
+                customer_id,
+                identify,
+                now(),
             )
             .await?;
-        Ok((token, customer))
+        Ok(token)
     }
 
     /// Resolves a session the server issued.

@@ -87,7 +87,7 @@ fn by_day(rows: Vec<DutyRow>) -> Vec<DutyDay> {
     days
 }
 
-fn local_now(settings: &TenantSettings) -> Result<LocalDateTime> {
+pub(super) fn local_now(settings: &TenantSettings) -> Result<LocalDateTime> {
     LocalDateTime::from_unix(now(), settings.utc_offset())
         .ok_or_else(|| Error::Internal("the clock is out of range".to_owned()))
 }

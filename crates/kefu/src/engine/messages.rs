@@ -153,14 +153,27 @@ pub(super) fn agent_sender(agent: &AgentRow) -> (String, SenderType) {
 /// messages and lifecycle notices alike are made here.
 pub(super) fn new_message(
     question: &ConversationRow,
-    (sender, sender_type): (String, SenderType),
+    sender: (String, SenderType),
     body: Body,
     client_msg_id: Option<String>,
 ) -> MessageRow {
+    MessageRow {
+        client_msg_id,
+        ..message_in(question.tenant_id, &question.id, sender, body)
+    }
+}
+
+/// A new message of conversation `conversation_id`, now.
+pub(super) fn message_in(
+    tenant_id: i64,
+    conversation_id: &str,
+    (sender, sender_type): (String, SenderType),
+    body: Body,
+) -> MessageRow {
     let mut m = MessageRow {
         id: new_id(),
-        tenant_id: question.tenant_id,
-        conversation_id: question.id.clone(),
+        tenant_id,
+        conversation_id: conversation_id.to_owned(),
         sender,
         sender_type: sender_type.code(),
         kind: body.kind(),
@@ -168,7 +181,7 @@ pub(super) fn new_message(
         media_path: None,
         audio_len: None,
         action: None,
-        client_msg_id,
+        client_msg_id: None,
         created_at: now(),
     };
     match body {

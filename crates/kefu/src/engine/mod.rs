@@ -5,23 +5,27 @@
 mod agents;
 mod auth;
 mod checkins;
+mod customers;
 mod duties;
 mod groups;
 mod messages;
 mod questions;
+mod routing;
 mod settings;
 mod templates;
 mod tenants;
 pub mod throttle;
 
 pub use agents::{current_state, Admin, AgentChanges, AgentView};
-pub use auth::{AgentCtx, Caller, NewCustomer, SessionCtx, SESSION_LEN};
+pub use auth::{AgentCtx, Caller, NewCustomer, SessionCtx, CUSTOMER_TOKEN_LEN, SESSION_LEN};
 pub use checkins::{CheckinInput, CheckinView};
+pub use customers::Connected;
 pub use duties::{DutyDay, DutyInput, DutyText};
 pub use groups::GroupView;
 pub use messages::Upload;
 pub use questions::{CustomerList, CustomerProfile};
-pub use settings::{PlateStates, SettingsChanges, TenantSettings};
+pub use routing::{Routed, TransferTarget};
+pub use settings::{PlateStates, RoutingChanges, RoutingSettings, SettingsChanges, TenantSettings};
 pub use tenants::TenantCredentials;
 
 use crate::domain::conversation::RuleError;
@@ -58,6 +62,12 @@ pub enum Error {
     /// Too many failed logins: retry after this many seconds.
     #[error("too many failed logins; retry in {retry_after} seconds")]
     TooManyAttempts { retry_after: u64 },
+    /// The named agent cannot take a conversation now.
+    #[error(transparent)]
+    Unavailable(#[from] crate::domain::routing::Unavailable),
+    /// No agent of the department can take a conversation now.
+    #[error("no agent of that department can take the conversation now")]
+    NoAgentAvailable,
     /// It collides with something that exists.
     #[error("{0}")]
     Conflict(&'static str),

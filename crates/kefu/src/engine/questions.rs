@@ -2,13 +2,16 @@
 
 use super::auth::{AgentCtx, Caller, SessionCtx};
 use super::messages::{agent_sender, new_message};
+use super::routing::deadline;
 use super::{Engine, Entity, Error, Result};
 use crate::domain::conversation::{decide, Actor, Command, Status};
 use crate::domain::message::{Body, SenderType};
 use crate::domain::paging::PageRequest;
 use crate::domain::question::validate_title;
 use crate::ids::{new_id, now};
-use crate::storage::{ConversationFilter, ConversationRow, ConversationSummary, MessageRow, Scope};
+use crate::storage::{
+    ConversationFilter, ConversationRow, ConversationSummary, MessageRow, Scope, Transition,
+};
 
 /// A compare-and-swap that keeps losing means the conversation is changing
 /// under us faster than we can decide; give up after this many rounds.
@@ -56,6 +59,13 @@ impl Engine {
             agent_id: None,
             version: 0,
             created_at: now(),
+            department_id: None,
+            queue_seq: None,
+            deadline: None,
+        };
+        let row = ConversationRow {
+            deadline: deadline(&self.settings(s.tenant_id).await?, row.created_at),
+            ..row
         };
         self.store.insert_conversation(&row, labels).await?;
         Ok(row)
@@ -258,39 +268,54 @@ impl Engine {
 
     /// Runs one lifecycle step: read, let the rules decide, write if nothing
     /// changed meanwhile (else decide again on the fresh state). Returns the
-    /// notice message that records the step.
-    async fn step(
+    /// notice message that records the step. A step that frees an agent or
+    /// returns a pushed conversation to the queue offers the queue again.
+    pub(super) async fn step(
         &self,
         tenant_id: i64,
         question_id: &str,
         sender: (String, SenderType),
         command: Command,
     ) -> Result<MessageRow> {
+        let settings = self.settings(tenant_id).await?;
         for _ in 0..MAX_ATTEMPTS {
             let question = self
                 .store
                 .conversation(tenant_id, question_id)
                 .await?
                 .ok_or(Error::NotFound(Entity::Question))?;
-            let transition = decide(question.state(), command)?;
+            let before = question.state();
+            let transition = decide(before, command)?;
             let notice = new_message(
                 &question,
                 sender.clone(),
                 Body::Notice(transition.notice),
                 None,
             );
-            if self
-                .store
-                .apply_transition(
-                    tenant_id,
-                    &question.id,
-                    question.version,
-                    transition.next,
-                    &notice,
-                )
-                .await?
-            {
-                return Ok(notice);
+            let deadline = match (before.status, transition.next.status) {
+                (Status::Waiting, Status::Waiting) => question.deadline,
+                (_, Status::Waiting) => deadline(&settings, notice.created_at),
+                _ => None,
+            };
+            let step = Transition {
+                tenant_id,
+                conversation_id: question.id.clone(),
+                expected_version: question.version,
+                next: transition.next,
+                deadline,
+                department_id: None,
+                left_by: match command {
+                    Command::Quit { agent } => Some(agent),
+                    _ => None,
+                },
+                notice,
+            };
+            if self.store.apply_transition(&step).await? {
+                let freed = before.status == Status::Serving && transition.next != before;
+                if freed || transition.next.status == Status::Waiting {
+                    self.drain(tenant_id).await?;
+                }
+                return Ok(step.notice);
             }
         }
         Err(Error::Conflict("the question kept changing; retry"))

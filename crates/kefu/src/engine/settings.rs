@@ -1,15 +1,18 @@
 //! Tenant settings an admin changes: time zone, the default password of new
-//! agents, the status names of each module, and the agents' custom fields.
+//! agents, the status names of each module, the agents' custom fields, and
+//! how conversations reach agents (routing, capacity, queue timeout, what
+//! seed 001's connect answers).
 //! Stored as one JSON document per tenant; missing keys take their defaults,
 //! so settings added later need no migration.
 
 use serde::{Deserialize, Serialize};
 
-use super::agents::Admin;
+use super::agents::{validate_max_chats, Admin};
 use super::tenants::{hash_password, validate_password};
 use super::{Engine, Error, Result};
 use crate::domain::calendar::UtcOffset;
 use crate::domain::custom_fields::{self, FieldDef};
+use crate::domain::routing::Strategy;
 use crate::storage::Plate;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -23,6 +26,146 @@ pub struct TenantSettings {
     pub chat_states: PlateStates,
     pub call_states: PlateStates,
     pub custom_fields: Vec<FieldDef>,
+    pub routing: RoutingSettings,
+}
+
+/// How pushed conversations (seed 001) reach agents, and what connect answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RoutingSettings {
+    pub strategy: Strategy,
+    /// Max concurrent chats of an agent without its own `maxChats`.
+    pub max_chats: i64,
+    /// Seconds a conversation may wait for an agent before it is finished
+    /// with notice 5; 0 never times out.
+    pub timeout: i64,
+    /// The welcome text connect answers as `template`.
+    pub template: String,
+    /// The widget configuration connect answers as `config` (a JSON object).
+    pub config: serde_json::Value,
+    /// Whether a customer's shutdown keeps the transcript (seed 001: no).
+    pub keep_transcripts: bool,
+    /// Where customers reach the server (connect's `base`); empty: the
+    /// server's own address.
+    pub base: String,
+    /// Lifetime of seed 001 access tokens, in seconds.
+    pub access_token_ttl: i64,
+}
+
+impl Default for RoutingSettings {
+    fn default() -> Self {
+        Self {
+            strategy: Strategy::default(),
+            max_chats: 5,
+            timeout: 200,
+            template: String::new(),
+            config: serde_json::Value::Object(Default::default()),
+            keep_transcripts: false,
+            base: String::new(),
+            access_token_ttl: 7200,
+        }
+    }
+}
+
+/// What an admin changes in [`RoutingSettings`]; `None` keeps the value.
+#[derive(Debug, Default)]
+pub struct RoutingChanges {
+    pub strategy: Option<Strategy>,
+    pub max_chats: Option<i64>,
+    pub timeout: Option<i64>,
+    pub template: Option<String>,
+    pub config: Option<serde_json::Value>,
+    pub keep_transcripts: Option<bool>,
+    pub base: Option<String>,
+    pub access_token_ttl: Option<i64>,
+}
+
+pub const MAX_TIMEOUT_SECS: i64 = 7 * 24 * 3600;
+pub const MAX_TEMPLATE_CHARS: usize = 2000;
+pub const MAX_CONFIG_BYTES: usize = 16 * 1024;
+pub const MAX_BASE_CHARS: usize = 512;
+pub const MAX_TOKEN_TTL_SECS: i64 = 30 * 24 * 3600;
+
+impl RoutingChanges {
+    fn validate(&self) -> Result<()> {
+        if let Some(max_chats) = self.max_chats {
+            validate_max_chats("max_chats", max_chats)?;
+        }
+        if self
+            .timeout
+            .is_some_and(|t| !(0..=MAX_TIMEOUT_SECS).contains(&t))
+        {
+            return Err(Error::invalid(
+                "timeout",
+                "timeout must be 0 to 604800 seconds",
+            ));
+        }
+        if let Some(template) = &self.template {
+            if template.chars().count() > MAX_TEMPLATE_CHARS {
+                return Err(Error::invalid(
+                    "template",
+                    "template must be at most 2000 characters",
+                ));
+            }
+        }
+        if let Some(config) = &self.config {
+            if !config.is_object() || config.to_string().len() > MAX_CONFIG_BYTES {
+                return Err(Error::invalid(
+                    "config",
+                    "config must be a JSON object of at most 16 KiB",
+                ));
+            }
+        }
+        if let Some(base) = &self.base {
+            let scheme_ok = base.starts_with("http://") || base.starts_with("https://");
+            let bad = base.chars().count() > MAX_BASE_CHARS
+                || base.chars().any(|c| c.is_whitespace() || c.is_control())
+                || !(base.is_empty() || scheme_ok && base.len() > "https://".len());
+            if bad {
+                return Err(Error::invalid(
+                    "base",
+                    "base must be empty or an http(s) URL",
+                ));
+            }
+        }
+        if self
+            .access_token_ttl
+            .is_some_and(|t| !(1..=MAX_TOKEN_TTL_SECS).contains(&t))
+        {
+            return Err(Error::invalid(
+                "access_token_ttl",
+                "access_token_ttl must be 1 to 2592000 seconds",
+            ));
+        }
+        Ok(())
+    }
+
+    fn apply(&self, r: &mut RoutingSettings) {
+        if let Some(v) = self.strategy {
+            r.strategy = v;
+        }
+        if let Some(v) = self.max_chats {
+            r.max_chats = v;
+        }
+        if let Some(v) = self.timeout {
+            r.timeout = v;
+        }
+        if let Some(v) = &self.template {
+            r.template.clone_from(v);
+        }
+        if let Some(v) = &self.config {
+            r.config.clone_from(v);
+        }
+        if let Some(v) = self.keep_transcripts {
+            r.keep_transcripts = v;
+        }
+        if let Some(v) = &self.base {
+            r.base = v.trim_end_matches('/').to_owned();
+        }
+        if let Some(v) = self.access_token_ttl {
+            r.access_token_ttl = v;
+        }
+    }
 }
 
 /// The status names of one module, e.g. 在线/忙碌/离开/离线.
@@ -54,6 +197,7 @@ impl Default for TenantSettings {
             chat_states: PlateStates::default(),
             call_states: PlateStates::default(),
             custom_fields: Vec::new(),
+            routing: RoutingSettings::default(),
         }
     }
 }
@@ -88,6 +232,7 @@ pub struct SettingsChanges {
     pub default_password: Option<String>,
     pub states: Vec<(Plate, PlateStates)>,
     pub custom_fields: Option<Vec<FieldDef>>,
+    pub routing: RoutingChanges,
 }
 
 pub const MAX_STATES: usize = 20;
@@ -155,6 +300,7 @@ impl Engine {
         for (_, states) in &changes.states {
             states.validate()?;
         }
+        changes.routing.validate()?;
         if let Some(defs) = &changes.custom_fields {
             custom_fields::validate_defs(defs)
                 .map_err(|e| Error::invalid("custom_fields", e.to_string()))?;
@@ -184,6 +330,7 @@ impl Engine {
             if let Some(defs) = &changes.custom_fields {
                 settings.custom_fields.clone_from(defs);
             }
+            changes.routing.apply(&mut settings.routing);
             let json = serde_json::to_string(&settings)
                 .map_err(|e| Error::Internal(format!("settings do not serialize: {e}")))?;
             if self
@@ -191,6 +338,8 @@ impl Engine {
                 .replace_tenant_settings(tenant_id, &seen, &json)
                 .await?
             {
+                // More capacity, another strategy or status names may let the queue move.
+                self.drain(tenant_id).await?;
                 return Ok(settings);
             }
         }

@@ -10,7 +10,7 @@ macro_rules! decode_agent {
         decode!($row => AgentRow {
             id, tenant_id, account, password_hash, name, is_admin, is_stat, num, gender, email,
             fixnumber, mobile, qq, custom_fields, call_center, ticket_state, chat_state,
-            call_state, created_at, updated_at
+            call_state, max_chats, created_at, updated_at
         })
     };
 }
@@ -43,7 +43,7 @@ macro_rules! set_groups {
 
 const COLUMNS: &str = "id, tenant_id, account, password_hash, name, is_admin, is_stat, num, \
     gender, email, fixnumber, mobile, qq, custom_fields, call_center, ticket_state, chat_state, \
-    call_state, created_at, updated_at";
+    call_state, max_chats, created_at, updated_at";
 
 #[derive(Clone, Debug)]
 pub struct AgentRow {
@@ -72,6 +72,8 @@ pub struct AgentRow {
     pub ticket_state: Option<String>,
     pub chat_state: Option<String>,
     pub call_state: Option<String>,
+    /// Max concurrent chats; `None` is the tenant's default.
+    pub max_chats: Option<i64>,
     pub created_at: f64,
     pub updated_at: f64,
 }
@@ -94,6 +96,8 @@ pub struct AgentProfile {
     pub qq: String,
     pub is_admin: bool,
     pub custom_fields: String,
+    /// Max concurrent chats; `None` is the tenant's default.
+    pub max_chats: Option<i64>,
     /// Departments; `None` leaves them as they are (on update).
     pub group_ids: Option<Vec<i64>>,
 }
@@ -185,8 +189,9 @@ impl Store {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO agents (tenant_id, account, password_hash, name, is_admin, is_stat,
-                    num, gender, email, fixnumber, mobile, qq, custom_fields, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                    num, gender, email, fixnumber, mobile, qq, custom_fields, max_chats,
+                    created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $14, $13, $13)
                  RETURNING id",
             )
             .bind(new.tenant_id)
@@ -202,6 +207,7 @@ impl Store {
             .bind(&p.qq)
             .bind(&p.custom_fields)
             .bind(new.now)
+            .bind(p.max_chats)
             .fetch_one(&mut *tx)
             .await?;
             if let Some(groups) = &p.group_ids {
@@ -231,7 +237,7 @@ impl Store {
                 "UPDATE agents SET num = $1, name = $2, gender = $3, email = $4, fixnumber = $5,
                     mobile = $6, qq = $7, is_admin = $8, custom_fields = $9,
                     password_hash = COALESCE($10, password_hash),
-                    is_stat = COALESCE($11, is_stat), updated_at = $12
+                    is_stat = COALESCE($11, is_stat), updated_at = $12, max_chats = $16
                  WHERE tenant_id = $13 AND id = $14 AND updated_at = $15",
             )
             .bind(&p.num)
@@ -249,6 +255,7 @@ impl Store {
             .bind(tenant_id)
             .bind(id)
             .bind(w.seen_updated_at)
+            .bind(p.max_chats)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {

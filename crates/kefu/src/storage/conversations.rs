@@ -2,10 +2,61 @@
 
 use sqlx::QueryBuilder;
 
-use super::messages::{insert_message, MessageRow};
+use super::messages::MessageRow;
 use super::{Result, Store};
 use crate::domain::conversation::{State, Status};
 use crate::domain::paging::PageRequest;
+
+/// One compare-and-swap step of a conversation: its next state, written
+/// only if it is still at `expected_version`, and the notice recording it.
+#[derive(Clone, Debug)]
+pub struct Transition {
+    pub tenant_id: i64,
+    pub conversation_id: String,
+    pub expected_version: i64,
+    pub next: State,
+    /// When it times out (written as given: None when it is not waiting).
+    pub deadline: Option<f64>,
+    /// Moves it to this department (transfers); None keeps its department.
+    pub department_id: Option<i64>,
+    /// Records the agent who quit it (None keeps the record).
+    pub left_by: Option<i64>,
+    pub notice: MessageRow,
+}
+
+/// Applies `$t: &Transition` on `$conn` (a transaction); evaluates to
+/// whether the conversation was still at the expected version.
+macro_rules! apply_transition {
+    ($conn:expr, $t:expr) => {{
+        let t: &$crate::storage::Transition = $t;
+        async {
+            let done = sqlx::query(
+                "UPDATE conversations SET status = $1, agent_id = $2, deadline = $3,
+                    department_id = COALESCE($4, department_id), version = version + 1,
+                    updated_at = $5, left_by = COALESCE($9, left_by)
+                 WHERE tenant_id = $6 AND id = $7 AND version = $8",
+            )
+            .bind(t.next.status.code())
+            .bind(t.next.agent)
+            .bind(t.deadline)
+            .bind(t.department_id)
+            .bind(t.notice.created_at)
+            .bind(t.tenant_id)
+            .bind(&t.conversation_id)
+            .bind(t.expected_version)
+            .bind(t.left_by)
+            .execute(&mut *$conn)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Ok::<bool, sqlx::Error>(false);
+            }
+            super::messages::insert_message!(&mut *$conn, &t.notice)?;
+            Ok(true)
+        }
+        .await
+    }};
+}
+pub(super) use apply_transition;
 
 #[derive(Clone, Debug)]
 pub struct ConversationRow {
@@ -19,6 +70,12 @@ pub struct ConversationRow {
     pub agent_id: Option<i64>,
     pub version: i64,
     pub created_at: f64,
+    /// The department it is routed in (None: any agent).
+    pub department_id: Option<i64>,
+    /// Set for pushed conversations (seed 001): their place in the queue.
+    pub queue_seq: Option<i64>,
+    /// When it times out if still waiting.
+    pub deadline: Option<f64>,
 }
 
 impl ConversationRow {
@@ -73,8 +130,46 @@ pub struct ConversationFilter {
     pub label: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, tenant_id, identify, customer_id, title, labels, status, agent_id, version, created_at";
+const COLUMNS: &str = "id, tenant_id, identify, customer_id, title, labels, status, agent_id, \
+    version, created_at, department_id, queue_seq, deadline";
+
+macro_rules! decode_conversation {
+    ($row:expr) => {
+        decode!($row => ConversationRow {
+            id, tenant_id, identify, customer_id, title, labels, status, agent_id, version,
+            created_at, department_id, queue_seq, deadline
+        })
+    };
+}
+
+/// Inserts conversation `$row: &ConversationRow` on `$conn` (a transaction).
+macro_rules! insert_conversation {
+    ($conn:expr, $row:expr) => {{
+        let row: &$crate::storage::ConversationRow = $row;
+        sqlx::query(
+            "INSERT INTO conversations
+             (id, tenant_id, identify, customer_id, title, labels, status, agent_id, version,
+              created_at, updated_at, department_id, queue_seq, deadline)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13)",
+        )
+        .bind(&row.id)
+        .bind(row.tenant_id)
+        .bind(&row.identify)
+        .bind(&row.customer_id)
+        .bind(&row.title)
+        .bind(&row.labels)
+        .bind(row.status)
+        .bind(row.agent_id)
+        .bind(row.version)
+        .bind(row.created_at)
+        .bind(row.department_id)
+        .bind(row.queue_seq)
+        .bind(row.deadline)
+        .execute($conn)
+        .await
+    }};
+}
+pub(super) use insert_conversation;
 
 impl Store {
     /// Stores a new waiting conversation with its labels.
@@ -85,23 +180,7 @@ impl Store {
     ) -> Result<()> {
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(
-                "INSERT INTO conversations
-                 (id, tenant_id, identify, customer_id, title, labels, status, agent_id, version, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-            )
-            .bind(&row.id)
-            .bind(row.tenant_id)
-            .bind(&row.identify)
-            .bind(&row.customer_id)
-            .bind(&row.title)
-            .bind(&row.labels)
-            .bind(row.status)
-            .bind(row.agent_id)
-            .bind(row.version)
-            .bind(row.created_at)
-            .execute(&mut *tx)
-            .await?;
+            insert_conversation!(&mut *tx, row)?;
             for label in labels {
                 sqlx::query(
                     "INSERT INTO conversation_labels (conversation_id, tenant_id, label)
@@ -122,46 +201,21 @@ impl Store {
         with_pool!(self, read, pool => {
             let sql = format!("SELECT {COLUMNS} FROM conversations WHERE tenant_id = $1 AND id = $2");
             let row = sqlx::query(&sql).bind(tenant_id).bind(id).fetch_optional(pool).await?;
-            row.map(|row| {
-                Ok(decode!(&row => ConversationRow {
-                    id, tenant_id, identify, customer_id, title, labels, status, agent_id, version, created_at
-                }))
-            })
-            .transpose()
+            row.map(|row| Ok(decode_conversation!(&row))).transpose()
         })
     }
 
     /// Moves the conversation to `next` and records the notice, but only if
     /// nobody changed it since it was read at `expected_version` (compare and
     /// swap). Returns false when it changed: the caller re-reads and decides again.
-    pub async fn apply_transition(
-        &self,
-        tenant_id: i64,
-        id: &str,
-        expected_version: i64,
-        next: State,
-        notice: &MessageRow,
-    ) -> Result<bool> {
+    pub async fn apply_transition(&self, t: &Transition) -> Result<bool> {
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
-            let done = sqlx::query(
-                "UPDATE conversations SET status = $1, agent_id = $2, version = version + 1, updated_at = $3
-                 WHERE tenant_id = $4 AND id = $5 AND version = $6",
-            )
-            .bind(next.status.code())
-            .bind(next.agent)
-            .bind(notice.created_at)
-            .bind(tenant_id)
-            .bind(id)
-            .bind(expected_version)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Ok(false);
+            let applied = apply_transition!(&mut *tx, t)?;
+            if applied {
+                tx.commit().await?;
             }
-            insert_message!(&mut *tx, notice)?;
-            tx.commit().await?;
-            Ok(true)
+            Ok(applied)
         })
     }
 

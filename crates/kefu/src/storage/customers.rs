@@ -172,3 +172,52 @@ impl Store {
         })
     }
 }
+
+/// Seed 001 access tokens: hashed, with an expiry.
+impl Store {
+    pub async fn insert_access_token(
+        &self,
+        token_hash: &str,
+        tenant_id: i64,
+        expires_at: f64,
+        now: f64,
+    ) -> Result<()> {
+        with_pool!(self, write, pool => {
+            sqlx::query(
+                "INSERT INTO access_tokens (token_hash, tenant_id, expires_at, created_at)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(token_hash)
+            .bind(tenant_id)
+            .bind(expires_at)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// The tenant of an access token that has not expired at `now`.
+    pub async fn access_token_tenant(&self, token_hash: &str, now: f64) -> Result<Option<i64>> {
+        with_pool!(self, read, pool => {
+            sqlx::query_scalar(
+                "SELECT tenant_id FROM access_tokens WHERE token_hash = $1 AND expires_at > $2",
+            )
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+        })
+    }
+
+    /// Forgets tokens that expired before `now`.
+    pub async fn delete_expired_access_tokens(&self, now: f64) -> Result<u64> {
+        with_pool!(self, write, pool => {
+            let done = sqlx::query("DELETE FROM access_tokens WHERE expires_at <= $1")
+                .bind(now)
+                .execute(pool)
+                .await?;
+            Ok(done.rows_affected())
+        })
+    }
+}

@@ -48,7 +48,7 @@ macro_rules! decode_message {
 /// transaction; evaluates to the number of rows stored (0 for a duplicate).
 macro_rules! insert_message {
     ($conn:expr, $m:expr) => {{
-        let m: &MessageRow = $m;
+        let m: &$crate::storage::MessageRow = $m;
         sqlx::query(
             "INSERT INTO messages
              (id, tenant_id, conversation_id, sender, sender_type, kind, text, media_path,
@@ -180,4 +180,25 @@ where
         .push_bind(conversation_id.to_owned());
     push_page!(q, "id", page);
     q
+}
+
+impl Store {
+    /// Deletes a conversation's messages (seed 001 shutdown without transcripts).
+    pub async fn delete_messages(&self, tenant_id: i64, conversation_id: &str) -> Result<u64> {
+        with_pool!(self, write, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE conversations SET last_message_id = NULL WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant_id)
+                .bind(conversation_id)
+                .execute(&mut *tx)
+                .await?;
+            let done = sqlx::query("DELETE FROM messages WHERE tenant_id = $1 AND conversation_id = $2")
+                .bind(tenant_id)
+                .bind(conversation_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(done.rows_affected())
+        })
+    }
 }

@@ -21,6 +21,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0002_admin.sql"),
         postgres: include_str!("../../migrations/postgres/0002_admin.sql"),
     },
+    Migration {
+        version: 3,
+        sqlite: include_str!("../../migrations/sqlite/0003_routing.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_routing.sql"),
+    },
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS kefu_migrations (

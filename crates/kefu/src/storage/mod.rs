@@ -72,6 +72,7 @@ mod messages;
 mod migrate;
 #[cfg(test)]
 mod plans;
+mod routing;
 mod templates;
 mod tenants;
 
@@ -80,11 +81,14 @@ pub use agents::{
     UnknownGroup,
 };
 pub use checkins::{CheckinQuery, CheckinRow, NewCheckin};
-pub use conversations::{ConversationFilter, ConversationRow, ConversationSummary, Scope};
+pub use conversations::{
+    ConversationFilter, ConversationRow, ConversationSummary, Scope, Transition,
+};
 pub use customers::{CustomerRow, SessionRow};
 pub use duties::DutyRow;
 pub use groups::GroupRow;
 pub use messages::{InsertOutcome, MessageRow};
+pub use routing::{Queued, Round, RoundOutcome, RoundPlan, RoutableAgent, Snapshot};
 pub use templates::{ItemRow, TemplateRow};
 pub use tenants::{NewTenant, TenantRow};
 

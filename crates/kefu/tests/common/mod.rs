@@ -64,6 +64,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    sweeper: tokio::task::JoinHandle<()>,
     data_dir: PathBuf,
     pg_schema: Option<(String, String)>,
 }
@@ -169,6 +170,7 @@ impl TestApp {
         let server = tokio::spawn(kefu::server::serve(listener, app, async {
             stopped.await.ok();
         }));
+        let sweeper = kefu::server::spawn_sweeper(engine.clone());
         if std::env::var("KEFU_TEST_LOG").is_ok() {
             let _ = tracing_subscriber::fmt().with_env_filter("info").try_init();
         }
@@ -178,6 +180,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             stop: Some(stop),
             server: Some(server),
+            sweeper,
             data_dir,
             pg_schema,
         })
@@ -477,6 +480,7 @@ pub fn assert_v1_error(result: &(u16, Value), http: u16, code: u64, field: Optio
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        self.sweeper.abort();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

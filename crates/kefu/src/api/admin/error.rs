@@ -153,9 +153,11 @@ impl From<Error> for AdminError {
                 "the schedule does not exist",
             ),
             Error::NotFound(_) => Self::not_found(message),
-            Error::Conflict(_) | Error::Rule(_) | Error::ClientIdTaken => {
-                Self::new(S::CONFLICT, 10050, None, message)
-            }
+            Error::Conflict(_)
+            | Error::Rule(_)
+            | Error::ClientIdTaken
+            | Error::Unavailable(_)
+            | Error::NoAgentAvailable => Self::new(S::CONFLICT, 10050, None, message),
             Error::Storage(err) => {
                 tracing::error!(error = %err, "storage failed");
                 Self::new(

@@ -32,6 +32,8 @@ pub fn agent(base: &str, offset: UtcOffset, view: &AgentView) -> Value {
         "createDT": format_unix(a.created_at, offset),
         "updateDT": format_unix(a.updated_at, offset),
         "custom_fields": view.custom_fields,
+        // kefu's addition: max concurrent chats, null = the tenant's default.
+        "maxChats": a.max_chats,
     })
 }
 

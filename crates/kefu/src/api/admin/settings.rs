@@ -1,16 +1,18 @@
 //! Tenant settings for this API (`settings.json`, kefu's addition): time
-//! zone, the default password of new agents, each module's status names, and
-//! the agents' custom field definitions.
+//! zone, the default password of new agents, each module's status names, the
+//! agents' custom field definitions, and routing (seed 001's `template`,
+//! `timeout`, `config`, `base`, plus strategy, capacity and transcripts).
 
 use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
 use super::error::AdminError;
-use super::request::{AdminOnly, JsonBody};
+use super::request::{AdminOnly, Fields, JsonBody};
 use crate::api::SharedState;
 use crate::domain::custom_fields::FieldDef;
-use crate::engine::{PlateStates, SettingsChanges, TenantSettings};
+use crate::domain::routing::Strategy;
+use crate::engine::{PlateStates, RoutingChanges, SettingsChanges, TenantSettings};
 use crate::storage::Plate;
 
 type Answer = Result<Json<Value>, AdminError>;
@@ -39,6 +41,14 @@ fn render(s: &TenantSettings) -> Value {
         "default_password_set": s.default_password_hash.is_some(),
         "plate_states": plates,
         "custom_fields": s.custom_fields,
+        "routing_strategy": s.routing.strategy.as_str(),
+        "max_chats": s.routing.max_chats,
+        "timeout": s.routing.timeout,
+        "template": s.routing.template,
+        "config": s.routing.config,
+        "keep_transcripts": s.routing.keep_transcripts,
+        "base": s.routing.base,
+        "access_token_ttl": s.routing.access_token_ttl,
     }})
 }
 
@@ -90,8 +100,33 @@ pub async fn update(
             .map_err(|e| AdminError::invalid("custom_fields", format!("custom_fields: {e}")))?;
         changes.custom_fields = Some(defs);
     }
+    changes.routing = routing_changes(&f)?;
     let settings = state.engine.update_settings(&admin, changes).await?;
     Ok(Json(render(&settings)))
+}
+
+fn routing_changes(f: &Fields<'_>) -> Result<RoutingChanges, AdminError> {
+    let strategy = f
+        .text("routing_strategy")?
+        .map(|s| {
+            Strategy::parse(&s).ok_or_else(|| {
+                AdminError::invalid(
+                    "routing_strategy",
+                    "routing_strategy must be random, least_busy or round_robin",
+                )
+            })
+        })
+        .transpose()?;
+    Ok(RoutingChanges {
+        strategy,
+        max_chats: f.int("max_chats")?,
+        timeout: f.int("timeout")?,
+        template: f.text("template")?,
+        config: f.value("config").cloned(),
+        keep_transcripts: f.flag("keep_transcripts")?,
+        base: f.text("base")?,
+        access_token_ttl: f.int("access_token_ttl")?,
+    })
 }
 
 fn plate_states(value: &Value) -> Result<PlateStates, AdminError> {

@@ -255,5 +255,12 @@ fn changes(f: Fields<'_>) -> Result<AgentChanges, AdminError> {
         group_ids,
         custom_fields: f.value("custom_fields").cloned(),
         is_stat: f.int("isStat")?,
+        // kefu's addition: null or "" returns the agent to the tenant default.
+        max_chats: match f.0.get("maxChats") {
+            None => None,
+            Some(Value::Null) => Some(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Some(None),
+            Some(_) => Some(f.int("maxChats")?),
+        },
     })
 }

@@ -93,6 +93,7 @@ impl From<Error> for V1Error {
             Error::Rule(rule) => (S::CONFLICT, rule_code(*rule), Some("question_id")),
             Error::ClientIdTaken => (S::CONFLICT, 4006, Some("client_msg_id")),
             Error::Conflict(_) => (S::CONFLICT, 4007, None),
+            Error::Unavailable(_) | Error::NoAgentAvailable => (S::CONFLICT, 4008, None),
             Error::Storage(err) => {
                 tracing::error!(error = %err, "storage failed");
                 return Self::new(

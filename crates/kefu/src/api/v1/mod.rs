@@ -6,7 +6,7 @@ pub mod error;
 mod messages;
 mod params;
 mod questions;
-mod render;
+pub(super) mod render;
 mod serv;
 mod templates;
 

@@ -5,13 +5,11 @@
 
 use std::collections::HashMap;
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
-use serde_json::Value;
 
 use super::error::V1Error;
+use crate::api::form::FormError;
 use crate::domain::paging::PageRequest;
 
 /// The one parameter of a route's path, e.g. `{question_id}`. A path that
@@ -38,57 +36,16 @@ impl<S: Send + Sync> FromRequest<S> for Params {
     type Rejection = V1Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, V1Error> {
-        let mut params: HashMap<String, String> = match req.uri().query() {
-            Some(query) => serde_urlencoded::from_str::<Vec<(String, String)>>(query)
-                .map_err(|_| V1Error::bad_encoding("query", "the query string is not URL-encoded"))?
-                .into_iter()
-                .collect(),
-            None => HashMap::new(),
-        };
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        let body = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                V1Error::too_large(None, "the request body is too large")
-            } else {
-                V1Error::bad_encoding("body", "the request body could not be read")
+        match crate::api::form::read(req, state).await {
+            Ok(params) => Ok(Self(params)),
+            Err(FormError::BadEncoding { field, reason }) => {
+                Err(V1Error::bad_encoding(field, reason))
             }
-        })?;
-        if !body.is_empty() {
-            let pairs = if is_json {
-                json_pairs(&body)?
-            } else {
-                form_pairs(&body)?
-            };
-            params.extend(pairs);
+            Err(FormError::TooLarge) => {
+                Err(V1Error::too_large(None, "the request body is too large"))
+            }
         }
-        Ok(Self(params))
     }
-}
-
-fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, V1Error> {
-    serde_urlencoded::from_bytes(body)
-        .map_err(|_| V1Error::bad_encoding("body", "the body is not a URL-encoded form"))
-}
-
-fn json_pairs(body: &[u8]) -> Result<Vec<(String, String)>, V1Error> {
-    let object: serde_json::Map<String, Value> = serde_json::from_slice(body)
-        .map_err(|_| V1Error::bad_encoding("body", "the body is not a JSON object"))?;
-    Ok(object
-        .into_iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| {
-            let text = match v {
-                Value::String(s) => s,
-                // Numbers, booleans and lists (labels) keep their JSON text.
-                other => other.to_string(),
-            };
-            (k, text)
-        })
-        .collect())
 }
 
 impl Params {
@@ -124,11 +81,16 @@ impl Params {
             .transpose()
     }
 
-    /// The seed's `session` (exactly 12 characters).
+    /// The seed's `session`: 12 characters, or a customer token of seed 001
+    /// (which works as a session too).
     pub fn session(&self) -> Result<&str, V1Error> {
         let session = self.required("session")?;
-        if session.chars().count() != crate::engine::SESSION_LEN {
-            return Err(V1Error::invalid("session", "session must be 12 characters"));
+        let len = session.chars().count();
+        if len != crate::engine::SESSION_LEN && len != crate::engine::CUSTOMER_TOKEN_LEN {
+            return Err(V1Error::invalid(
+                "session",
+                "session must be 12 characters (or a 43-character customer token)",
+            ));
         }
         Ok(session)
     }

@@ -1,0 +1,224 @@
+//! Seed 001's customers: access tokens for the enterprise backend, customers
+//! who connect (named by the backend, or anonymous web visitors), and their
+//! shutdown. A customer's token is a session like seed 003's, so the same
+//! customer can chat through either dialect.
+
+use super::auth::{check_len, SessionCtx, CUSTOMER_TOKEN_LEN};
+use super::routing::{Routed, TransferTarget};
+use super::settings::{RoutingSettings, TenantSettings};
+use super::{Engine, Entity, Error, Result};
+use crate::domain::conversation::{Actor, Command, RuleError, Status};
+use crate::domain::message::SenderType;
+use crate::ids::{new_id, now, random_token, sha256_hex, uuid_v4};
+use crate::storage::{ConversationRow, CustomerRow};
+
+/// Access token length.
+const ACCESS_TOKEN_LEN: usize = 43;
+/// Longest customer name `connect` takes.
+pub const MAX_CUSTOMER_NAME: usize = 64;
+
+/// A customer connected to the service: who it is, its token (shown once),
+/// its conversation, and what the widget needs.
+#[derive(Clone, Debug)]
+pub struct Connected {
+    pub customer: CustomerRow,
+    pub token: String,
+    pub routed: Routed,
+    pub routing: RoutingSettings,
+    pub utc_offset_minutes: i32,
+    /// The conversation's department name, if it has one.
+    pub department: Option<String>,
+}
+
+impl Engine {
+    /// `POST /admin/access_token`: a token for the tenant's backend, and its
+    /// lifetime in seconds.
+    pub async fn issue_access_token(
+        &self,
+        api_key: &str,
+        secret_key: &str,
+    ) -> Result<(String, i64)> {
+        let tenant = self.tenant_by_keys(api_key, secret_key).await?;
+        let ttl = self.settings(tenant.id).await?.routing.access_token_ttl;
+        let token = random_token(ACCESS_TOKEN_LEN);
+        let now = now();
+        self.store
+            .insert_access_token(
+                &sha256_hex(token.as_bytes()),
+                tenant.id,
+                now + ttl as f64,
+                now,
+            )
+            .await?;
+        Ok((token, ttl))
+    }
+
+    /// The tenant whose unexpired access token this is.
+    pub async fn access_tenant(&self, token: &str) -> Result<i64> {
+        self.store
+            .access_token_tenant(&sha256_hex(token.as_bytes()), now())
+            .await?
+            .ok_or(Error::UnknownSession)
+    }
+
+    /// `connect`: creates a customer named `name` (its account is the name
+    /// and a unique suffix), opens a conversation and routes it.
+    pub async fn connect(
+        &self,
+        tenant_id: i64,
+        name: &str,
+        department_id: Option<i64>,
+    ) -> Result<Connected> {
+        check_len("name", name, 1, MAX_CUSTOMER_NAME)?;
+        let username = format!("{name}{}", uuid_v4());
+        self.open_for_new_customer(tenant_id, &username, name, department_id)
+            .await
+    }
+
+    /// `client_connect`: an anonymous visitor of the tenant's web page. With
+    /// its earlier `group_id` (a conversation not yet finished) it gets that
+    /// conversation back, under a new token; else a new visitor starts one.
+    pub async fn client_connect(
+        &self,
+        api_key: &str,
+        group_id: Option<&str>,
+        department_id: Option<i64>,
+    ) -> Result<Connected> {
+        let tenant = self
+            .store
+            .tenant_by_api_key(api_key)
+            .await?
+            .ok_or(Error::BadCredentials("unknown api_key"))?;
+        let earlier = match group_id {
+            Some(id) => self.store.conversation(tenant.id, id).await?,
+            None => None,
+        }
+        .filter(|c| c.state().status != Status::Finished);
+        let Some(conversation) = earlier else {
+            let name = format!("访客{}", random_token(6));
+            return self
+                .open_for_new_customer(tenant.id, &uuid_v4(), &name, department_id)
+                .await;
+        };
+        let customer = self
+            .store
+            .customer(tenant.id, &conversation.customer_id)
+            .await?
+            .ok_or(Error::Internal(
+                "a conversation without its customer".to_owned(),
+            ))?;
+        let token = self
+            .issue_session(tenant.id, &customer.id, None, CUSTOMER_TOKEN_LEN)
+            .await?;
+        let routed = self.routed(tenant.id, &conversation.id).await?;
+        self.connected(customer, token, routed).await
+    }
+
+    /// `shutdown_service`: the customer closes its conversation; its history
+    /// is deleted unless the tenant keeps transcripts.
+    pub async fn shutdown_service(&self, s: &SessionCtx, conversation_id: &str) -> Result<()> {
+        let conversation = self.own_question(s, conversation_id).await?;
+        let customer = (s.user_id.clone(), SenderType::Customer);
+        let finish = Command::Finish {
+            by: Actor::Customer,
+        };
+        match self
+            .step(s.tenant_id, &conversation.id, customer, finish)
+            .await
+        {
+            Ok(_) | Err(Error::Rule(RuleError::Finished)) => {}
+            Err(e) => return Err(e),
+        }
+        if !self.settings(s.tenant_id).await?.routing.keep_transcripts {
+            self.store
+                .delete_messages(s.tenant_id, &conversation.id)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Seed 001 `Transfer`, answered as `client_connect` is (with the
+    /// customer's own `token`).
+    pub async fn transfer_for_customer(
+        &self,
+        s: &SessionCtx,
+        token: String,
+        conversation_id: &str,
+        target: TransferTarget,
+        department_id: Option<i64>,
+    ) -> Result<Connected> {
+        let routed = self
+            .transfer(s, conversation_id, target, department_id)
+            .await?;
+        let customer = self
+            .store
+            .customer(s.tenant_id, &s.customer_id)
+            .await?
+            .ok_or(Error::NotFound(Entity::User))?;
+        self.connected(customer, token, routed).await
+    }
+
+    async fn open_for_new_customer(
+        &self,
+        tenant_id: i64,
+        user_id: &str,
+        name: &str,
+        department_id: Option<i64>,
+    ) -> Result<Connected> {
+        if let Some(department) = department_id {
+            self.check_department(tenant_id, department).await?;
+        }
+        let now = now();
+        let customer = self
+            .store
+            .upsert_customer(tenant_id, &new_id(), user_id, name, "", now)
+            .await?;
+        let token = self
+            .issue_session(tenant_id, &customer.id, None, CUSTOMER_TOKEN_LEN)
+            .await?;
+        let settings = self.settings(tenant_id).await?;
+        let row = ConversationRow {
+            id: new_id(),
+            tenant_id,
+            identify: None,
+            customer_id: customer.id.clone(),
+            title: name.to_owned(),
+            labels: "[]".to_owned(),
+            status: Status::Waiting.code(),
+            agent_id: None,
+            version: 0,
+            created_at: now,
+            department_id,
+            queue_seq: None,
+            deadline: None,
+        };
+        let routed = self.open_pushed(&settings, row).await?;
+        self.connected(customer, token, routed).await
+    }
+
+    async fn connected(
+        &self,
+        customer: CustomerRow,
+        token: String,
+        routed: Routed,
+    ) -> Result<Connected> {
+        let tenant_id = customer.tenant_id;
+        let TenantSettings {
+            routing,
+            utc_offset_minutes,
+            ..
+        } = self.settings(tenant_id).await?;
+        let department = match routed.conversation.department_id {
+            Some(id) => self.store.group(tenant_id, id).await?.map(|g| g.name),
+            None => None,
+        };
+        Ok(Connected {
+            customer,
+            token,
+            routed,
+            routing,
+            utc_offset_minutes,
+            department,
+        })
+    }
+}

@@ -1,0 +1,399 @@
+//! Pushed conversations (seed 001): routing them to agents, the queue,
+//! transfers, and the sweeper that times out waiting conversations and
+//! offers the queue again when agents may have come free.
+//!
+//! Every decision runs inside one storage routing round (the tenant's lock):
+//! storage reads who can work and the queue, `domain::routing` decides, and
+//! storage writes with compare-and-swap.
+
+use super::auth::SessionCtx;
+use super::duties::local_now;
+use super::messages::message_in;
+use super::settings::TenantSettings;
+use super::{Engine, Entity, Error, Result};
+use crate::domain::calendar::{LocalDateTime, TimeOfDay};
+use crate::domain::conversation::{decide, Command, Notice, State, Status};
+use crate::domain::message::{Body, SenderType};
+use crate::domain::routing::{self, AgentSlot, Unavailable, Waiting};
+use crate::domain::schedule::{self, Shift};
+use crate::ids::{now, random_u64};
+use crate::storage::{ConversationRow, Round, RoundPlan, RoutableAgent, Snapshot, Transition};
+
+/// How many of the oldest waiting conversations one round considers.
+const QUEUE_LIMIT: i64 = 1000;
+/// Rounds whose compare-and-swap lost to a concurrent change are run again,
+/// at most this many times.
+const MAX_ROUNDS: usize = 8;
+/// Timed-out conversations finished per sweep.
+const SWEEP_BATCH: i64 = 500;
+
+/// Who serves a pushed conversation, or where it waits.
+#[derive(Clone, Debug)]
+pub struct Routed {
+    pub conversation: ConversationRow,
+    /// The serving agent's (account, name).
+    pub agent: Option<(String, String)>,
+    /// Its place in the queue (1 = next); 0 when served or finished.
+    pub position: i64,
+}
+
+/// Where a customer asks to be transferred.
+#[derive(Clone, Debug)]
+pub enum TransferTarget {
+    /// An agent by account (seed 003 `serv_id`) or numeric id.
+    Agent(String),
+    /// Whoever the tenant's strategy picks in this department.
+    Department(i64),
+}
+
+impl Engine {
+    /// Stores a new pushed conversation and routes it: an agent now, or a
+    /// place in the queue.
+    pub(super) async fn open_pushed(
+        &self,
+        settings: &TenantSettings,
+        mut row: ConversationRow,
+    ) -> Result<Routed> {
+        row.deadline = deadline(settings, now());
+        let tenant_id = row.tenant_id;
+        let id = row.id.clone();
+        let local = local_now(settings)?;
+        let outcome = self
+            .store
+            .routing_round(round(tenant_id, &local, Some(row)), |snapshot| {
+                plan_drain(tenant_id, settings, &local, snapshot)
+            })
+            .await?;
+        if outcome.stale {
+            self.drain(tenant_id).await?;
+        }
+        let served = outcome
+            .applied
+            .iter()
+            .find(|step| step.conversation_id == id);
+        match (served, outcome.new, outcome.new_position) {
+            (None, Some(conversation), Some(position)) if !outcome.stale => Ok(Routed {
+                conversation,
+                agent: None,
+                position,
+            }),
+            _ => self.routed(tenant_id, &id).await,
+        }
+    }
+
+    /// Offers the tenant's queue to agents with room, oldest first.
+    pub async fn drain(&self, tenant_id: i64) -> Result<()> {
+        if !self.store.has_queue(tenant_id).await? {
+            return Ok(());
+        }
+        let settings = self.settings(tenant_id).await?;
+        for _ in 0..MAX_ROUNDS {
+            let local = local_now(&settings)?;
+            let outcome = self
+                .store
+                .routing_round(round(tenant_id, &local, None), |snapshot| {
+                    plan_drain(tenant_id, &settings, &local, snapshot)
+                })
+                .await?;
+            if !outcome.stale {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// The conversation as it stands: its agent, or its place in the queue.
+    pub async fn routed(&self, tenant_id: i64, id: &str) -> Result<Routed> {
+        let conversation = self
+            .store
+            .conversation(tenant_id, id)
+            .await?
+            .ok_or(Error::NotFound(Entity::Question))?;
+        let agent = match (conversation.state().status, conversation.agent_id) {
+            (Status::Serving, Some(agent_id)) => self
+                .store
+                .agent_by_id(tenant_id, agent_id)
+                .await?
+                .map(|a| (a.account, a.name)),
+            _ => None,
+        };
+        let position = self.store.queue_position(tenant_id, id).await?.unwrap_or(0);
+        Ok(Routed {
+            conversation,
+            agent,
+            position,
+        })
+    }
+
+    /// Seed 001 `Transfer`: the customer moves its conversation to a named
+    /// agent, or to one the strategy picks in a department; history stays.
+    pub async fn transfer(
+        &self,
+        s: &SessionCtx,
+        conversation_id: &str,
+        target: TransferTarget,
+        department_id: Option<i64>,
+    ) -> Result<Routed> {
+        let tenant_id = s.tenant_id;
+        let settings = self.settings(tenant_id).await?;
+        if let Some(department) = department_id {
+            self.check_department(tenant_id, department).await?;
+        }
+        let named = match &target {
+            TransferTarget::Agent(agent) => Some(self.agent_named(tenant_id, agent).await?),
+            TransferTarget::Department(_) => None,
+        };
+        for _ in 0..MAX_ROUNDS {
+            let conversation = self.own_question(s, conversation_id).await?;
+            if conversation.state().status == Status::Finished {
+                return Err(crate::domain::conversation::RuleError::Finished.into());
+            }
+            let local = local_now(&settings)?;
+            let mut refusal = None;
+            let outcome = self
+                .store
+                .routing_round(round(tenant_id, &local, None), |snapshot| {
+                    let slots = slots(&settings, &local, &snapshot.agents);
+                    let mut cursor = snapshot.cursor;
+                    let state = conversation.state();
+                    let chosen = match (&target, named) {
+                        (TransferTarget::Agent(_), Some(agent_id)) => {
+                            match slots.iter().find(|slot| slot.id == agent_id) {
+                                None => Err(Error::Unavailable(Unavailable::Inactive)),
+                                Some(slot) => slot
+                                    .can_take(None)
+                                    .map(|()| agent_id)
+                                    .map_err(Error::Unavailable),
+                            }
+                        }
+                        (TransferTarget::Department(department), _) => routing::choose(
+                            settings.routing.strategy,
+                            &slots,
+                            Some(*department),
+                            state.agent,
+                            &mut cursor,
+                            random_u64(),
+                        )
+                        .map(|i| slots[i].id)
+                        .ok_or(Error::NoAgentAvailable),
+                        (TransferTarget::Agent(_), None) => Err(Error::NotFound(Entity::Agent)),
+                    };
+                    let step = chosen.and_then(|to| {
+                        let transition = decide(state, Command::Transfer { to })?;
+                        Ok(Transition {
+                            tenant_id,
+                            conversation_id: conversation.id.clone(),
+                            expected_version: conversation.version,
+                            next: transition.next,
+                            deadline: None,
+                            left_by: None,
+                            department_id: department_id.or(match &target {
+                                TransferTarget::Department(d) => Some(*d),
+                                TransferTarget::Agent(_) => None,
+                            }),
+                            notice: message_in(
+                                tenant_id,
+                                &conversation.id,
+                                (s.user_id.clone(), SenderType::Customer),
+                                Body::Notice(transition.notice),
+                            ),
+                        })
+                    });
+                    match step {
+                        Ok(step) => RoundPlan {
+                            steps: vec![step],
+                            cursor,
+                        },
+                        Err(e) => {
+                            refusal = Some(e);
+                            RoundPlan {
+                                steps: Vec::new(),
+                                cursor: snapshot.cursor,
+                            }
+                        }
+                    }
+                })
+                .await?;
+            if let Some(e) = refusal {
+                return Err(e);
+            }
+            if !outcome.stale {
+                // The agent it left has room now.
+                self.drain(tenant_id).await?;
+                return self.routed(tenant_id, conversation_id).await;
+            }
+        }
+        Err(Error::Conflict("the conversation kept changing; retry"))
+    }
+
+    /// The sweeper's work, run every second or so by the server: finishes
+    /// conversations that waited past their deadline (notice 5), offers
+    /// queues to agents who may have come free (a shift began), and forgets
+    /// expired access tokens.
+    pub async fn sweep(&self) -> Result<()> {
+        let now = now();
+        for (tenant_id, id) in self.store.expired_waiting(now, SWEEP_BATCH).await? {
+            let system = ("system".to_owned(), SenderType::Agent);
+            match self.step(tenant_id, &id, system, Command::TimeOut).await {
+                Ok(_) | Err(Error::Rule(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        for tenant_id in self.store.tenants_with_queue().await? {
+            self.drain(tenant_id).await?;
+        }
+        self.store.delete_expired_access_tokens(now).await?;
+        Ok(())
+    }
+
+    /// After an admin changed an agent: one who left the service (recycle
+    /// bin) hands its conversations back to the queue (notice 2); any change
+    /// (restored, accepting again, more capacity, new departments) may let
+    /// the queue move.
+    pub(super) async fn agent_changed(&self, tenant_id: i64, agent_id: i64) -> Result<()> {
+        let Some(agent) = self.store.agent_by_id(tenant_id, agent_id).await? else {
+            return Ok(());
+        };
+        if !agent.is_active() {
+            for id in self
+                .store
+                .serving_conversations(tenant_id, agent_id)
+                .await?
+            {
+                let sender = (agent.account.clone(), SenderType::Agent);
+                match self
+                    .step(tenant_id, &id, sender, Command::Quit { agent: agent_id })
+                    .await
+                {
+                    Ok(_) | Err(Error::Rule(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        self.drain(tenant_id).await
+    }
+
+    /// A department of the tenant, or a params error.
+    pub(super) async fn check_department(&self, tenant_id: i64, department: i64) -> Result<()> {
+        match self.store.group(tenant_id, department).await? {
+            Some(_) => Ok(()),
+            None => Err(Error::invalid("department_id", "no such department")),
+        }
+    }
+
+    /// An agent of the tenant by account, else by numeric id.
+    async fn agent_named(&self, tenant_id: i64, name: &str) -> Result<i64> {
+        if let Some(agent) = self.store.agent_by_account(tenant_id, name).await? {
+            return Ok(agent.id);
+        }
+        let by_id = match name.parse::<i64>() {
+            Ok(id) => self.store.agent_by_id(tenant_id, id).await?,
+            Err(_) => None,
+        };
+        by_id
+            .filter(|agent| agent.is_stat != 2)
+            .map(|agent| agent.id)
+            .ok_or(Error::NotFound(Entity::Agent))
+    }
+}
+
+/// When a conversation that starts waiting now times out, if ever.
+pub(super) fn deadline(settings: &TenantSettings, now: f64) -> Option<f64> {
+    let timeout = settings.routing.timeout;
+    (timeout > 0).then_some(now + timeout as f64)
+}
+
+fn round(tenant_id: i64, local: &LocalDateTime, new: Option<ConversationRow>) -> Round {
+    Round {
+        tenant_id,
+        today: local.date.to_string(),
+        new,
+        queue_limit: QUEUE_LIMIT,
+    }
+}
+
+/// The agents as the routing rules see them.
+fn slots(
+    settings: &TenantSettings,
+    local: &LocalDateTime,
+    agents: &[RoutableAgent],
+) -> Vec<AgentSlot> {
+    let accepting = &settings.chat_states.accepting;
+    let initial = &settings.chat_states.initial;
+    agents
+        .iter()
+        .map(|agent| {
+            let shifts: Vec<Shift> = agent
+                .shifts
+                .iter()
+                .filter_map(|(start, end)| {
+                    Shift::new(TimeOfDay::parse(start)?, TimeOfDay::parse(end)?).ok()
+                })
+                .collect();
+            AgentSlot {
+                id: agent.id,
+                active: true,
+                accepting: agent.chat_state.as_ref().unwrap_or(initial) == accepting,
+                on_duty: schedule::on_duty(&shifts, local.time_of_day()),
+                load: u32::try_from(agent.load).unwrap_or(u32::MAX),
+                capacity: u32::try_from(agent.max_chats.unwrap_or(settings.routing.max_chats))
+                    .unwrap_or(0),
+                departments: agent.departments.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Assigns the queue oldest first to agents with room.
+fn plan_drain(
+    tenant_id: i64,
+    settings: &TenantSettings,
+    local: &LocalDateTime,
+    snapshot: &Snapshot,
+) -> RoundPlan {
+    let mut slots = slots(settings, local, &snapshot.agents);
+    let mut cursor = snapshot.cursor;
+    let queue: Vec<Waiting> = snapshot
+        .queue
+        .iter()
+        .map(|q| Waiting {
+            department: q.department_id,
+            not: q.left_by,
+        })
+        .collect();
+    let assignments = routing::drain(
+        settings.routing.strategy,
+        &mut slots,
+        &queue,
+        &mut cursor,
+        &mut random_u64,
+    );
+    let steps = assignments
+        .into_iter()
+        .filter_map(|(index, agent_id)| {
+            let queued = &snapshot.queue[index];
+            let agent = snapshot.agents.iter().find(|a| a.id == agent_id)?;
+            let waiting = State {
+                status: Status::Waiting,
+                agent: None,
+            };
+            let transition = decide(waiting, Command::Claim { agent: agent_id }).ok()?;
+            Some(Transition {
+                tenant_id,
+                conversation_id: queued.id.clone(),
+                expected_version: queued.version,
+                next: transition.next,
+                deadline: None,
+                department_id: None,
+                left_by: None,
+                notice: message_in(
+                    tenant_id,
+                    &queued.id,
+                    (agent.account.clone(), SenderType::Agent),
+                    Body::Notice(Notice::AgentStarted),
+                ),
+            })
+        })
+        .collect();
+    RoundPlan { steps, cursor }
+}
