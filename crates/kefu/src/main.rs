@@ -105,7 +105,7 @@ async fn run(command: Command) -> Result<(), String> {
 }
 
 async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String> {
-    let config = Config::resolve(settings, config.as_deref()).map_err(|e| e.to_string())?;
+    let mut config = Config::resolve(settings, config.as_deref()).map_err(|e| e.to_string())?;
     let engine = server::open_engine(&config)
         .await
         .map_err(|e| e.to_string())?;
@@ -124,6 +124,11 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
+    if config.public_url == format!("http://{}", config.listen) {
+        // The default public URL is the listen address; with port 0 only the
+        // bound socket knows the port that clients (and media links) must use.
+        config.public_url = format!("http://{address}");
+    }
     let mut banner = vec![
         format!("kefu is listening on http://{address}"),
         format!(
@@ -137,6 +142,10 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
         ),
         format!(
             "  API:      {}/api/v1  (agent administration, seed 002; HTTP Basic with the admin login)",
+            config.public_url
+        ),
+        format!(
+            "  API:      {}/customers  (customer IM, seed 001; access token from POST /admin/access_token)",
             config.public_url
         ),
         format!("  API docs: {}/openapi.json", config.public_url),
@@ -155,9 +164,11 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
     }
     print_banner(&banner);
     let app = server::app(engine.clone(), config.public_url.clone());
+    let sweeper = server::spawn_sweeper(engine.clone());
     server::serve(listener, app, shutdown)
         .await
         .map_err(|e| e.to_string())?;
+    sweeper.abort();
     engine.store().close().await;
     tracing::info!("stopped");
     Ok(())

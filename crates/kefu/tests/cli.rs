@@ -65,6 +65,13 @@ async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
     let dir = temp_dir();
     let (child, mut output, banner) = start(&dir);
     let base = address(&banner);
+    for mount in ["/v1 ", "/api/v1 ", "/customers "] {
+        let line = format!("{base}{mount}");
+        assert!(
+            banner.iter().any(|l| l.contains(&line)),
+            "the banner names {line}: {banner:?}"
+        );
+    }
     let client = reqwest::Client::new();
     let health: Value = client
         .get(format!("{base}/healthz"))
@@ -133,6 +140,23 @@ async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
         agents["supports"][0]["sNum"], account,
         "seed 002 needs an sNum"
     );
+    // The printed keys give the customer API an access token.
+    let token: Value = client
+        .post(format!("{base}/admin/access_token"))
+        .form(&[("api_key", api_key.as_str()), ("secret_key", &secret_key)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ping = client
+        .get(format!("{base}/customers/auth_ping"))
+        .header("Authorization", token["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ping.text().await.unwrap(), "\"pong\"");
 
     assert!(terminate(child).success(), "SIGTERM ends kefu with success");
     // Only hashes of the session and the admin password were stored.

@@ -130,3 +130,42 @@ async fn the_readme_admin_walkthrough_works_as_written() {
     assert_eq!(zhang["isStat"], "1");
     assert!(!zhang["groupId"].as_str().unwrap().is_empty(), "{all}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_customer_walkthrough_works_as_written() {
+    let Some(answers) = run_walkthrough("<!-- walkthrough-customers").await else {
+        return;
+    };
+    let all = serde_json::to_string_pretty(&answers).unwrap();
+    assert_eq!(answers.len(), 9, "{all}");
+    assert_eq!(answers[0]["plate_service_state"]["state"], "在线", "{all}");
+    assert_eq!(answers[1], "pong", "{all}");
+    // 小红 was routed to the admin at once.
+    let connect = &answers[2];
+    assert_eq!(connect["im"]["name"], "小红", "{all}");
+    assert_eq!(connect["agent_id"], "admin", "{all}");
+    assert_eq!(connect["wait"], 0, "{all}");
+    for sent in [3, 5] {
+        assert_eq!(answers[sent]["status"], 200, "{all}");
+    }
+    // The history: the agent started, her line, the reply.
+    let history = answers[6]["messages"].as_array().unwrap();
+    let shape: Vec<(i64, Value)> = history
+        .iter()
+        .map(|m| {
+            let body = m.get("text").or(m.get("action")).cloned().unwrap();
+            (m["type"].as_i64().unwrap(), body)
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            (4, Value::from(1)),
+            (3, Value::from("你好，订单没有发货")),
+            (3, Value::from("马上为您处理")),
+        ],
+        "{all}"
+    );
+    assert_eq!(answers[7]["status"], "success", "{all}");
+    assert_eq!(answers[8]["messages"], serde_json::json!([]), "{all}");
+}
