@@ -281,16 +281,16 @@ impl Engine {
         }
     }
 
-    /// An agent of the tenant by account, else by numeric id.
+    /// An agent of the tenant by account, else by numeric id; purged agents
+    /// do not exist.
     async fn agent_named(&self, tenant_id: i64, name: &str) -> Result<i64> {
-        if let Some(agent) = self.store.agent_by_account(tenant_id, name).await? {
-            return Ok(agent.id);
-        }
-        let by_id = match name.parse::<i64>() {
-            Ok(id) => self.store.agent_by_id(tenant_id, id).await?,
-            Err(_) => None,
+        let by_account = self.store.agent_by_account(tenant_id, name).await?;
+        let agent = match (by_account, name.parse::<i64>()) {
+            (Some(agent), _) => Some(agent),
+            (None, Ok(id)) => self.store.agent_by_id(tenant_id, id).await?,
+            (None, Err(_)) => None,
         };
-        by_id
+        agent
             .filter(|agent| agent.is_stat != 2)
             .map(|agent| agent.id)
             .ok_or(Error::NotFound(Entity::Agent))

@@ -235,8 +235,8 @@ impl Store {
     /// Whether the tenant has pushed conversations waiting.
     pub async fn has_queue(&self, tenant_id: i64) -> Result<bool> {
         with_pool!(self, read, pool => {
-            let found: Option<i64> = sqlx::query_scalar(
-                "SELECT 1 FROM conversations
+            let found: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM conversations
                  WHERE status = $1 AND tenant_id = $2 AND queue_seq IS NOT NULL LIMIT 1",
             )
             .bind(Status::Waiting.code())
