@@ -5,9 +5,11 @@
 //! `components` and is referenced by name. `tests/openapi.rs` checks that the
 //! document and [`super::route_table`] name the same (method, path) pairs and
 //! that every `$ref` resolves. The tables below are laid out by hand. The
-//! administration dialect (seed 002) lives in [`admin`].
+//! administration dialect (seed 002) lives in [`admin`], the customer IM
+//! dialect (seed 001) in [`customers`].
 
 mod admin;
+mod customers;
 
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -18,28 +20,34 @@ pub async fn serve() -> Json<Value> {
 
 pub fn document() -> Value {
     let mut paths = Map::new();
-    for op in operations().into_iter().chain(admin::operations()) {
+    let all = operations()
+        .into_iter()
+        .chain(admin::operations())
+        .chain(customers::operations());
+    for op in all {
         paths.entry(op.path).or_insert_with(|| json!({}))[op.method] = op.v;
     }
     let tags: Vec<Value> = TAGS
         .iter()
         .chain(&admin::TAGS)
+        .chain(&customers::TAGS)
         .map(|(name, description)| json!({ "name": name, "description": description }))
         .collect();
     json!({
         "openapi": "3.0.3",
         "info": {
             "title": "kefu 客服", "version": env!("CARGO_PKG_VERSION"),
-            "description": format!("{INTRO}\n\n{}", admin::INTRO),
+            "description": format!("{INTRO}\n\n{}\n\n{}", admin::INTRO, customers::INTRO),
         },
         "servers": [{ "url": "/" }],
         "tags": tags,
         "paths": paths,
         "components": {
-            "schemas": merged(schemas(), admin::schemas()),
-            "parameters": merged(parameters(), admin::parameters()),
+            "schemas": merged(merged(schemas(), admin::schemas()), customers::schemas()),
+            "parameters": merged(merged(parameters(), admin::parameters()),
+                customers::parameters()),
             "responses": admin::responses(),
-            "securitySchemes": admin::security_schemes(),
+            "securitySchemes": merged(admin::security_schemes(), customers::security_schemes()),
         },
     })
 }
@@ -64,12 +72,13 @@ fn merged(mut into: Value, from: Value) -> Value {
     into
 }
 
-const INTRO: &str = "Two dialects, plus `/healthz` and this document.\n\nQuestion-chat \
+const INTRO: &str = "Three dialects, plus `/healthz` and this document.\n\nQuestion-chat \
 dialect (seed 003) under `/v1`. POST, PUT and DELETE parameters come as an \
 `application/x-www-form-urlencoded` form or a JSON object with the same fields (non-string \
 JSON values are read as their JSON text); GET parameters come in the query string. Query and \
 body are merged (the body wins), so body parameters may also be sent in the query.\n\n\
-Credentials: a customer acts with `session` (12 characters, issued by `POST /v1/session`); an \
+Credentials: a customer acts with `session` (12 characters, issued by `POST /v1/session`, or \
+a seed 001 customer token of 43 characters); an \
 agent acts with a `session` bound to its `serv_id` by `POST /v1/serv/bind`. A `serv_id` alone \
 never acts.\n\nSuccess bodies are `{status: 200, ...}`; failures are `{status: 300, error, \
 field, debug}` (schema `V1Error`) with a fitting HTTP status.";
@@ -493,7 +502,9 @@ fn schemas() -> Value {
             "field": string("错误字段 / the parameter at fault, when there is one"),
             "debug": string("具体错误原因 / the reason, for people"),
         })),
-        "Session": text(12, 12, "用户session / issued by POST /v1/session, 12 characters"),
+        "Session": { "type": "string", "pattern": "^(.{12}|.{43})$",
+            "description": "用户session / 12 characters, issued by POST /v1/session; or a \
+                seed 001 customer token (43 characters, from connect or client_connect)" },
         "ServId": text(1, 20, "客服账号 / agent account"),
         "Identify": text(1, 80, "APP包名 / app package name"),
         "Id": { "type": "string", "minLength": 24, "maxLength": 24, "pattern": "^[0-9a-fA-F]{24}$",

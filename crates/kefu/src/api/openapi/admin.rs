@@ -171,8 +171,8 @@ pub fn operations() -> Vec<Op> {
             &Who { says: "调用者权限 / caller: 所有客服 (any active agent of the tenant): \
                 administrators change anyone, other agents only themselves.",
                 refused: "10021 the caller is in the recycle bin; 10030 another agent's \
-                profile, or a non-administrator changing its own isAdmin, groupId or isStat \
-                (sending the current values is fine)" },
+                profile, or a non-administrator changing its own isAdmin, groupId, isStat or \
+                maxChats (sending the current values is fine)" },
             "Changes the fields given; the others stay. `sPassportName` cannot change (10002 \
             unless it repeats the current one). `isStat` 1 restores from the recycle bin, 0 \
             moves there.")
@@ -333,7 +333,8 @@ pub fn operations() -> Vec<Op> {
                 "next_page": null, "previous_page": null })),
         call("get", "/api/v1/settings.json", "settings", "Show settings (kefu's addition)", &ADMIN,
             "The tenant's time zone, whether a default agent password is set, each module's \
-            status names, and the agents' custom field definitions.")
+            status names, the agents' custom field definitions, and how seed 001 conversations \
+            are routed and answered (docs/api/customers.md).")
             .answer(schema_ref("SettingsEnvelope"), json!({ "settings": settings_example() })),
         call("put", "/api/v1/settings.json", "settings", "Change settings (kefu's addition)",
             &ADMIN,
@@ -344,10 +345,13 @@ pub fn operations() -> Vec<Op> {
                 "default_password": "Start123",
                 "plate_states": { "2": { "states": ["在线", "忙碌", "小休", "离线"],
                     "accepting": "在线", "initial": "离线" } },
-                "custom_fields": custom_field_defs() } }))
+                "custom_fields": custom_field_defs(),
+                "routing_strategy": "least_busy", "max_chats": 8, "timeout": 300,
+                "template": "您好，欢迎咨询！", "keep_transcripts": true } }))
             .error("400", "10002 an invalid value (`field` utc_offset, default_password, states, \
-                accepting, initial or custom_fields); 10012 a plate_states key other than \
-                1, 2, 3")
+                accepting, initial, custom_fields, routing_strategy, max_chats, timeout, \
+                template, config, keep_transcripts, base or access_token_ttl); 10012 a \
+                plate_states key other than 1, 2, 3")
             .answer(schema_ref("SettingsEnvelope"), json!({ "settings": settings_example() })),
     ]
 }
@@ -365,6 +369,7 @@ fn support_example(id: u32) -> Value {
         "isStat": "1", "createDT": "2024-03-01 09:30:00", "updateDT": "2024-03-02 10:00:00",
         "custom_fields": [{ "key": "field_1", "value": "下拉选项内容" },
             { "key": "field_2", "value": "文本内容" }],
+        "maxChats": if id == 12 { json!(null) } else { json!(3) },
     })
 }
 
@@ -378,7 +383,7 @@ fn create_example() -> Value {
     json!({ "support": {
         "sPassportName": "13039209552", "password": "s3cret9", "groupId": "3,5", "sNum": "001",
         "name": "张三", "gnder": "1", "email": "", "fixnumber": "", "mobile": "13039209552",
-        "QQ": "", "isAdmin": "0",
+        "QQ": "", "isAdmin": "0", "maxChats": 3,
         "custom_fields": [
             { "key": "field_1", "value": "下拉选项内容" },
             { "key": "field_2", "value": "文本内容" },
@@ -420,9 +425,11 @@ fn custom_field_defs() -> Value {
 fn settings_example() -> Value {
     let states = json!({ "states": ["在线", "忙碌", "离开", "离线"], "accepting": "在线",
         "initial": "离线" });
-    json!({ "utc_offset": 8.0, "default_password_set": true,
+    json!({ "utc_offset": 8, "default_password_set": true,
         "plate_states": { "1": states, "2": states, "3": states },
-        "custom_fields": custom_field_defs() })
+        "custom_fields": custom_field_defs(), "routing_strategy": "least_busy", "max_chats": 8,
+        "timeout": 300, "template": "您好，欢迎咨询！", "config": {}, "keep_transcripts": true,
+        "base": "", "access_token_ttl": 7200 })
 }
 
 /// The dialect's error codes (`AdminError.code`), with their HTTP status.
@@ -549,7 +556,7 @@ fn agent_schemas() -> Value {
     json!({
         "Support": object(&["sId", "url", "sPassportName", "groupId", "sNum", "name", "gnder",
             "email", "fixnumber", "mobile", "QQ", "isAdmin", "isStat", "createDT", "updateDT",
-            "custom_fields"], json!({
+            "custom_fields", "maxChats"], json!({
             "sId": sid("客服ID / agent id, set by the server (a number here)"),
             "url": url("该客服的资源url / this agent's URL"),
             "sPassportName": text(1, 20, "客服账号 / account: unique on the server, never changes"),
@@ -570,6 +577,9 @@ fn agent_schemas() -> Value {
             "updateDT": datetime("updated (kefu's addition), in the tenant's time zone"),
             "custom_fields": { "type": "array", "items": schema_ref("CustomFieldValue"),
                 "description": "自定义字段 / values of the defined fields, in definition order" },
+            "maxChats": { "type": "integer", "nullable": true, "minimum": 0, "maximum": 1000,
+                "description": "kefu's addition: the most conversations routing pushes to this \
+                    agent at once (seed 001); null = the tenant setting max_chats" },
         })),
         "SupportInput": object(&[], json!({
             "sPassportName": text(1, 20, "客服账号 / required on create: 1–20 characters, no \
@@ -589,6 +599,12 @@ fn agent_schemas() -> Value {
                 (or a list [3, 5]); \"\" for none; administrators only",
                 "oneOf": [{ "type": "string" }, { "type": "array", "items": {
                     "oneOf": [{ "type": "integer" }, { "type": "string" }] } }] },
+            "maxChats": { "description": "kefu's addition, administrators only: the most \
+                conversations routing pushes to this agent at once, 0 to 1000 (0: none), as a \
+                number or a numeric string; null or \"\" returns the agent to the tenant \
+                setting max_chats",
+                "oneOf": [{ "type": "integer", "nullable": true, "minimum": 0, "maximum": 1000 },
+                    { "type": "string", "pattern": "^([0-9]{1,4})?$" }] },
             "isStat": either(&["0", "1"], "update only, administrators only: 1 restores from \
                 the recycle bin, 0 moves there"),
             "custom_fields": { "type": "array", "items": schema_ref("CustomFieldValue"),
@@ -800,7 +816,8 @@ fn settings_schemas() -> Value {
             "initial": string("the status of an agent no one set one for; one of states"),
         })),
         "Settings": object(&["utc_offset", "default_password_set", "plate_states",
-            "custom_fields"], json!({
+            "custom_fields", "routing_strategy", "max_chats", "timeout", "template", "config",
+            "keep_transcripts", "base", "access_token_ttl"], json!({
             "utc_offset": { "type": "number", "description": "the tenant's time zone, hours \
                 east of UTC (default 8)" },
             "default_password_set": { "type": "boolean",
@@ -808,6 +825,14 @@ fn settings_schemas() -> Value {
             "plate_states": object(&["1", "2", "3"], json!({ "1": schema_ref("PlateStates"),
                 "2": schema_ref("PlateStates"), "3": schema_ref("PlateStates") })),
             "custom_fields": { "type": "array", "items": schema_ref("CustomFieldDef") },
+            "routing_strategy": strategy(),
+            "max_chats": max_chats(),
+            "timeout": timeout(),
+            "template": template(),
+            "config": config(),
+            "keep_transcripts": keep_transcripts(),
+            "base": base(),
+            "access_token_ttl": token_ttl(),
         })),
         "SettingsInput": object(&[], json!({
             "utc_offset": { "type": "number", "minimum": -14, "maximum": 14, "description":
@@ -819,10 +844,81 @@ fn settings_schemas() -> Value {
             "custom_fields": { "type": "array", "maxItems": 100,
                 "items": schema_ref("CustomFieldDef"),
                 "description": "the whole new list of definitions" },
+            "routing_strategy": strategy(),
+            "max_chats": number_or_text(max_chats()),
+            "timeout": number_or_text(timeout()),
+            "template": template(),
+            "config": config(),
+            "keep_transcripts": { "description": "true or false (also 1 or 0, as a number or \
+                a string); see Settings",
+                "oneOf": [{ "type": "boolean" }, { "type": "integer", "enum": [0, 1] },
+                    { "type": "string", "enum": ["0", "1"] }] },
+            "base": base(),
+            "access_token_ttl": number_or_text(token_ttl()),
         })),
         "SettingsRequest": wrap("settings", "SettingsInput"),
         "SettingsEnvelope": wrap("settings", "Settings"),
     })
+}
+
+/// The routing settings (seed 001), as GET answers them.
+#[rustfmt::skip]
+fn strategy() -> Value {
+    strings("路由策略 / how routing picks among the available agents: random (the seed's \
+        优先随机, default), least_busy (fewest conversations served now, ties at random) or \
+        round_robin (the next agent by sId after the one chosen last)",
+        &["random", "least_busy", "round_robin"])
+}
+
+fn max_chats() -> Value {
+    json!({ "type": "integer", "minimum": 0, "maximum": 1000, "default": 5,
+        "description": "the most conversations routing pushes to an agent at once, for agents \
+            without their own maxChats; 0 pushes none" })
+}
+
+fn timeout() -> Value {
+    json!({ "type": "integer", "minimum": 0, "maximum": 604_800, "default": 200,
+        "description": "seconds a conversation may wait for an agent before it is finished \
+            with notice 5 (seed 001 `timeout`); 0 never. Fixed for each conversation when it \
+            starts waiting" })
+}
+
+fn template() -> Value {
+    text(
+        0,
+        2000,
+        "欢迎语 / what client_connect and Transfer answer as `template` (default \"\")",
+    )
+}
+
+fn config() -> Value {
+    json!({ "type": "object", "description": "what connect, client_connect and Transfer answer \
+        as `config`: a JSON object of at most 16 KiB (default {})" })
+}
+
+fn keep_transcripts() -> Value {
+    json!({ "type": "boolean", "default": false, "description": "whether a customer's \
+        shutdown_service keeps the conversation's messages (the seed: 不会保留历史记录, so \
+        false)" })
+}
+
+fn base() -> Value {
+    json!({ "type": "string", "maxLength": 512, "default": "", "description": "what seed 001 \
+        answers as `base`: \"\" (the server's public URL) or an http(s) URL; trailing slashes \
+        are dropped" })
+}
+
+fn token_ttl() -> Value {
+    json!({ "type": "integer", "minimum": 1, "maximum": 2_592_000, "default": 7200,
+        "description": "seconds a seed 001 access token stays valid (its expires_in), for \
+            tokens issued afterwards" })
+}
+
+/// An integer setting, which PUT also takes as a numeric string.
+fn number_or_text(number: Value) -> Value {
+    let description = number["description"].clone();
+    json!({ "description": description, "oneOf": [number,
+        { "type": "string", "pattern": "^[0-9]+$" }] })
 }
 
 #[rustfmt::skip]
