@@ -1,7 +1,6 @@
 //! Identifiers, credentials and their hashes.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
@@ -15,13 +14,12 @@ pub fn now() -> f64 {
 }
 
 /// A new 24-character time-ordered id: 48 bits of milliseconds and a 16-bit
-/// sequence (strictly increasing within this process), then 32 random bits
-/// that keep ids of different nodes apart. Sorting ids sorts by creation time,
-/// which is why they double as the seeds' paging cursors.
+/// sequence (strictly increasing within this process), then 32 random bits,
+/// fresh for every id, that keep ids of different nodes apart and make an id
+/// hard to guess from another one. Sorting ids sorts by creation time, which
+/// is why they double as the seeds' paging cursors.
 pub fn new_id() -> String {
     static LAST: AtomicU64 = AtomicU64::new(0);
-    static NODE: OnceLock<u32> = OnceLock::new();
-    let node = *NODE.get_or_init(|| u32::from_le_bytes(random_bytes::<4>()));
     let millis = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
@@ -34,7 +32,8 @@ pub fn new_id() -> String {
             Err(seen) => last = seen,
         }
     };
-    format!("{next:016x}{node:08x}")
+    let random = u32::from_le_bytes(random_bytes::<4>());
+    format!("{next:016x}{random:08x}")
 }
 
 /// A random token of `len` characters from `[A-Za-z0-9]` (about 5.95 bits each).

@@ -261,7 +261,14 @@ async fn connect_refuses_bad_names_and_tokens(app: TestApp) {
     let path = "/customers/connect";
 
     let long = "n".repeat(65);
-    for form in [vec![], vec![("name", "")], vec![("name", long.as_str())]] {
+    let bad = [
+        vec![],
+        vec![("name", "")],
+        vec![("name", long.as_str())],
+        vec![("name", "two\nlines")],
+        vec![("name", "bell\u{7}")],
+    ];
+    for form in bad {
         let r = call(&app, Method::POST, path, Some(&token), &form).await;
         assert_error(&r, 400, PARAMS_INVALID);
     }
@@ -432,6 +439,17 @@ async fn client_connect_starts_over_and_checks_its_parameters(app: TestApp) {
     assert_ne!(after["rid"], rid.as_str());
     assert_ne!(after["user_id"], first["user_id"]);
     assert_ne!(after["id"], first["id"]);
+
+    // Only visitors resume: the rid of a backend-connected customer or of a
+    // seed 003 question, with the public api_key, never yields their session.
+    let known = connect(&app, &access_token(&app, &t).await, "known").await;
+    let question = app.ask(&app.customer(&t, "u-known").await, "私密问题").await;
+    for room in [known["rid"].as_str().unwrap(), question.as_str()] {
+        let taken = visit(&app, &[("api_key", &t.api_key), ("group_id", room)]).await;
+        assert_ne!(taken["rid"], room, "{taken}");
+        assert_ne!(taken["token"], known["token"]);
+        assert!(taken["customer_name"].as_str().unwrap().starts_with("访客"));
+    }
 
     // Bad parameters.
     let unknown_key = "k".repeat(t.api_key.len());

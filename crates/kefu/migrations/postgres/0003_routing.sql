@@ -22,6 +22,10 @@ ALTER TABLE conversations ADD COLUMN deadline DOUBLE PRECISION;
 CREATE INDEX conversations_queue ON conversations (status, tenant_id, queue_seq);
 CREATE INDEX conversations_deadline ON conversations (status, deadline);
 
+-- Anonymous web visitors (seed 001 client_connect): only their unfinished
+-- conversations may be resumed by rid.
+ALTER TABLE customers ADD COLUMN visitor BOOLEAN NOT NULL DEFAULT FALSE;
+
 -- Seed 001 access tokens (POST /admin/access_token), stored hashed.
 CREATE TABLE access_tokens (
     token_hash TEXT PRIMARY KEY,

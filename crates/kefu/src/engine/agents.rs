@@ -337,7 +337,7 @@ impl Engine {
             changes.changes_privileged(&current, &current_groups),
         ) {
             return Err(Error::Forbidden(
-                "an agent cannot change its own isAdmin, groupId or isStat",
+                "an agent cannot change its own isAdmin, groupId, isStat or maxChats",
             ));
         }
         if let Some(account) = &changes.account {

@@ -103,17 +103,15 @@ impl Engine {
             check_len("identify", identify, 1, MAX_IDENTIFY)?;
         }
         let now = now();
-        let customer = self
-            .store
-            .upsert_customer(
-                tenant_id,
-                &new_id(),
-                new.user_id,
-                new.name,
-                new.avatar_url,
-                now,
-            )
-            .await?;
+        let customer = CustomerRow {
+            id: new_id(),
+            tenant_id,
+            user_id: new.user_id.to_owned(),
+            name: new.name.to_owned(),
+            avatar_url: new.avatar_url.to_owned(),
+            visitor: false,
+        };
+        let customer = self.store.upsert_customer(&customer, now).await?;
         if let Some(identify) = new.identify {
             self.store.ensure_app(tenant_id, identify, now).await?;
         }

@@ -70,14 +70,25 @@ impl Engine {
         department_id: Option<i64>,
     ) -> Result<Connected> {
         check_len("name", name, 1, MAX_CUSTOMER_NAME)?;
-        let username = format!("{name}{}", uuid_v4());
-        self.open_for_new_customer(tenant_id, &username, name, department_id)
-            .await
+        if name.contains('\n') {
+            return Err(Error::invalid("name", "name must be one line"));
+        }
+        let customer = CustomerRow {
+            id: new_id(),
+            tenant_id,
+            user_id: format!("{name}{}", uuid_v4()),
+            name: name.to_owned(),
+            avatar_url: String::new(),
+            visitor: false,
+        };
+        self.open_for_new_customer(customer, department_id).await
     }
 
     /// `client_connect`: an anonymous visitor of the tenant's web page. With
-    /// its earlier `group_id` (a conversation not yet finished) it gets that
-    /// conversation back, under a new token; else a new visitor starts one.
+    /// its earlier `group_id` (a visitor's conversation not yet finished) it
+    /// gets that conversation back, under a new token; else a new visitor
+    /// starts one. Only visitors' conversations resume this way: a rid and the
+    /// public api_key must never yield the session of a known customer.
     pub async fn client_connect(
         &self,
         api_key: &str,
@@ -94,19 +105,26 @@ impl Engine {
             None => None,
         }
         .filter(|c| c.state().status != Status::Finished);
-        let Some(conversation) = earlier else {
-            let name = format!("访客{}", random_token(6));
-            return self
-                .open_for_new_customer(tenant.id, &uuid_v4(), &name, department_id)
-                .await;
+        let resumed = match earlier {
+            Some(conversation) => self
+                .store
+                .customer(tenant.id, &conversation.customer_id)
+                .await?
+                .filter(|customer| customer.visitor)
+                .map(|customer| (conversation, customer)),
+            None => None,
         };
-        let customer = self
-            .store
-            .customer(tenant.id, &conversation.customer_id)
-            .await?
-            .ok_or(Error::Internal(
-                "a conversation without its customer".to_owned(),
-            ))?;
+        let Some((conversation, customer)) = resumed else {
+            let visitor = CustomerRow {
+                id: new_id(),
+                tenant_id: tenant.id,
+                user_id: uuid_v4(),
+                name: format!("访客{}", random_token(6)),
+                avatar_url: String::new(),
+                visitor: true,
+            };
+            return self.open_for_new_customer(visitor, department_id).await;
+        };
         let token = self
             .issue_session(tenant.id, &customer.id, None, CUSTOMER_TOKEN_LEN)
             .await?;
@@ -160,19 +178,15 @@ impl Engine {
 
     async fn open_for_new_customer(
         &self,
-        tenant_id: i64,
-        user_id: &str,
-        name: &str,
+        customer: CustomerRow,
         department_id: Option<i64>,
     ) -> Result<Connected> {
+        let tenant_id = customer.tenant_id;
         if let Some(department) = department_id {
             self.check_department(tenant_id, department).await?;
         }
         let now = now();
-        let customer = self
-            .store
-            .upsert_customer(tenant_id, &new_id(), user_id, name, "", now)
-            .await?;
+        let customer = self.store.upsert_customer(&customer, now).await?;
         let token = self
             .issue_session(tenant_id, &customer.id, None, CUSTOMER_TOKEN_LEN)
             .await?;
@@ -182,7 +196,7 @@ impl Engine {
             tenant_id,
             identify: None,
             customer_id: customer.id.clone(),
-            title: name.to_owned(),
+            title: customer.name.clone(),
             labels: "[]".to_owned(),
             status: Status::Waiting.code(),
             agent_id: None,

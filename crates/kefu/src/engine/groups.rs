@@ -55,12 +55,14 @@ impl Engine {
         self.group(admin, id).await
     }
 
-    /// Deletes a department; its agents stay, without it.
+    /// Deletes a department; its agents stay, without it, and conversations
+    /// waiting for it may go to any agent.
     pub async fn delete_group(&self, admin: &Admin, id: i64) -> Result<GroupView> {
         let group = self.group(admin, id).await?;
         if !self.store.delete_group(admin.tenant_id(), id).await? {
             return Err(Error::NotFound(Entity::Group));
         }
+        self.drain(admin.tenant_id()).await?;
         Ok(group)
     }
 

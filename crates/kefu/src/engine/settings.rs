@@ -13,6 +13,7 @@ use super::{Engine, Error, Result};
 use crate::domain::calendar::UtcOffset;
 use crate::domain::custom_fields::{self, FieldDef};
 use crate::domain::routing::Strategy;
+use crate::ids::now;
 use crate::storage::Plate;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -338,6 +339,12 @@ impl Engine {
                 .replace_tenant_settings(tenant_id, &seen, &json)
                 .await?
             {
+                let old_timeout = parse_settings(&seen).routing.timeout;
+                if settings.routing.timeout != old_timeout {
+                    self.store
+                        .retime_waiting(tenant_id, old_timeout, settings.routing.timeout, now())
+                        .await?;
+                }
                 // More capacity, another strategy or status names may let the queue move.
                 self.drain(tenant_id).await?;
                 return Ok(settings);

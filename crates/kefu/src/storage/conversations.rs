@@ -19,7 +19,8 @@ pub struct Transition {
     pub deadline: Option<f64>,
     /// Moves it to this department (transfers); None keeps its department.
     pub department_id: Option<i64>,
-    /// Records the agent who quit it (None keeps the record).
+    /// Records the agent who quit it (None keeps the record; serving again
+    /// forgets it).
     pub left_by: Option<i64>,
     pub notice: MessageRow,
 }
@@ -33,7 +34,8 @@ macro_rules! apply_transition {
             let done = sqlx::query(
                 "UPDATE conversations SET status = $1, agent_id = $2, deadline = $3,
                     department_id = COALESCE($4, department_id), version = version + 1,
-                    updated_at = $5, left_by = COALESCE($9, left_by)
+                    updated_at = $5,
+                    left_by = CASE WHEN $1 = $10 THEN NULL ELSE COALESCE($9, left_by) END
                  WHERE tenant_id = $6 AND id = $7 AND version = $8",
             )
             .bind(t.next.status.code())
@@ -45,6 +47,7 @@ macro_rules! apply_transition {
             .bind(&t.conversation_id)
             .bind(t.expected_version)
             .bind(t.left_by)
+            .bind($crate::domain::conversation::Status::Serving.code())
             .execute(&mut *$conn)
             .await?;
             if done.rows_affected() == 0 {

@@ -11,6 +11,8 @@ pub struct CustomerRow {
     pub user_id: String,
     pub name: String,
     pub avatar_url: String,
+    /// An anonymous web visitor (seed 001 `client_connect`).
+    pub visitor: bool,
 }
 
 /// A session with the customer it belongs to and the agent bound to it, if any.
@@ -25,33 +27,27 @@ pub struct SessionRow {
 
 impl Store {
     /// Creates the customer, or refreshes its name and avatar if the tenant
-    /// already has one with this `user_id`.
-    pub async fn upsert_customer(
-        &self,
-        tenant_id: i64,
-        new_id: &str,
-        user_id: &str,
-        name: &str,
-        avatar_url: &str,
-        now: f64,
-    ) -> Result<CustomerRow> {
+    /// already has one with this `user_id` (`c.id` is the id for a new one;
+    /// `visitor` is only set on creation).
+    pub async fn upsert_customer(&self, c: &CustomerRow, now: f64) -> Result<CustomerRow> {
         with_pool!(self, write, pool => {
             let row = sqlx::query(
-                "INSERT INTO customers (id, tenant_id, user_id, name, avatar_url, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)
+                "INSERT INTO customers (id, tenant_id, user_id, name, avatar_url, visitor, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (tenant_id, user_id)
                  DO UPDATE SET name = excluded.name, avatar_url = excluded.avatar_url
-                 RETURNING id, tenant_id, user_id, name, avatar_url",
+                 RETURNING id, tenant_id, user_id, name, avatar_url, visitor",
             )
-            .bind(new_id)
-            .bind(tenant_id)
-            .bind(user_id)
-            .bind(name)
-            .bind(avatar_url)
+            .bind(&c.id)
+            .bind(c.tenant_id)
+            .bind(&c.user_id)
+            .bind(&c.name)
+            .bind(&c.avatar_url)
+            .bind(c.visitor)
             .bind(now)
             .fetch_one(pool)
             .await?;
-            Ok(decode!(&row => CustomerRow { id, tenant_id, user_id, name, avatar_url }))
+            Ok(decode!(&row => CustomerRow { id, tenant_id, user_id, name, avatar_url, visitor }))
         })
     }
 
@@ -77,11 +73,13 @@ impl Store {
     ) -> Result<Option<CustomerRow>> {
         with_pool!(self, read, pool => {
             let sql = format!(
-                "SELECT id, tenant_id, user_id, name, avatar_url FROM customers
+                "SELECT id, tenant_id, user_id, name, avatar_url, visitor FROM customers
                  WHERE tenant_id = $1 AND {column} = $2"
             );
             let row = sqlx::query(&sql).bind(tenant_id).bind(key).fetch_optional(pool).await?;
-            row.map(|row| Ok(decode!(&row => CustomerRow { id, tenant_id, user_id, name, avatar_url })))
+            row.map(|row| {
+                Ok(decode!(&row => CustomerRow { id, tenant_id, user_id, name, avatar_url, visitor }))
+            })
                 .transpose()
         })
     }

@@ -54,6 +54,8 @@ impl Store {
     }
 
     /// Deletes a department and its memberships (its agents stay).
+    /// Deletes a department and its memberships; conversations waiting in it
+    /// join the general queue.
     pub async fn delete_group(&self, tenant_id: i64, id: i64) -> Result<bool> {
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
@@ -62,6 +64,16 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            // Conversations waiting for it would wait for no one: any agent may take them.
+            sqlx::query(
+                "UPDATE conversations SET department_id = NULL
+                 WHERE tenant_id = $1 AND department_id = $2 AND status = $3",
+            )
+            .bind(tenant_id)
+            .bind(id)
+            .bind(crate::domain::conversation::Status::Waiting.code())
+            .execute(&mut *tx)
+            .await?;
             let done = sqlx::query("DELETE FROM agent_groups WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant_id)
                 .bind(id)

@@ -277,6 +277,36 @@ impl Store {
         })
     }
 
+    /// Moves the deadlines of the tenant's waiting conversations from timeout
+    /// `old` to `new` seconds (0 = never): a conversation that has waited
+    /// `w` seconds times out at `new - w` from now, or now if that passed.
+    pub async fn retime_waiting(&self, tenant_id: i64, old: i64, new: i64, now: f64) -> Result<()> {
+        with_pool!(self, write, pool => {
+            if new == 0 {
+                sqlx::query("UPDATE conversations SET deadline = NULL WHERE status = $1 AND tenant_id = $2")
+                    .bind(Status::Waiting.code())
+                    .bind(tenant_id)
+                    .execute(pool)
+                    .await?;
+            } else {
+                // Without an old deadline (the timeout was 0) the wait starts now.
+                sqlx::query(
+                    "UPDATE conversations SET deadline =
+                        CASE WHEN deadline IS NULL THEN $3 + $5 ELSE deadline - $4 + $5 END
+                     WHERE status = $1 AND tenant_id = $2",
+                )
+                .bind(Status::Waiting.code())
+                .bind(tenant_id)
+                .bind(now)
+                .bind(old as f64)
+                .bind(new as f64)
+                .execute(pool)
+                .await?;
+            }
+            Ok(())
+        })
+    }
+
     /// The conversations an agent serves now.
     pub async fn serving_conversations(
         &self,
