@@ -10,10 +10,7 @@
 
 mod common;
 
-use std::future::Future;
-use std::time::{Duration, Instant};
-
-use common::{Agent, Customer, Tenant, TestApp};
+use common::{eventually, question_ids, Agent, Customer, Tenant, TestApp};
 use reqwest::header::HeaderMap;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -443,7 +440,9 @@ async fn client_connect_starts_over_and_checks_its_parameters(app: TestApp) {
     // Only visitors resume: the rid of a backend-connected customer or of a
     // seed 003 question, with the public api_key, never yields their session.
     let known = connect(&app, &access_token(&app, &t).await, "known").await;
-    let question = app.ask(&app.customer(&t, "u-known").await, "私密问题").await;
+    let question = app
+        .ask(&app.customer(&t, "u-known").await, "私密问题")
+        .await;
     for room in [known["rid"].as_str().unwrap(), question.as_str()] {
         let taken = visit(&app, &[("api_key", &t.api_key), ("group_id", room)]).await;
         assert_ne!(taken["rid"], room, "{taken}");
@@ -1163,15 +1162,6 @@ fn actions(history: &[Value]) -> Vec<i64> {
         .collect()
 }
 
-fn question_ids(body: &Value) -> Vec<String> {
-    body["questions"]
-        .as_array()
-        .unwrap_or_else(|| panic!("questions in {body}"))
-        .iter()
-        .map(|q| q["question_id"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// The agent's `/v1/question/list` (the waiting pool).
 async fn pending_ids(app: &TestApp, a: &Agent) -> Vec<String> {
     let (status, body) = app
@@ -1259,25 +1249,6 @@ async fn assign(app: &TestApp, t: &Tenant, a: &Agent, groups: &str) {
     let path = format!("/api/v1/supports/{}.json", a.id);
     let r = app.api(Method::PUT, &path, &t.admin(), Some(body)).await;
     assert_eq!(r.status, 200, "assign: {}", r.body);
-}
-
-/// Polls `check` every 50 ms until it holds; fails after 10 s.
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if check().await {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "waited 10 s and still not: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 fn keys(v: &Value) -> Vec<&str> {

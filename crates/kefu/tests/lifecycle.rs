@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{assert_v1_error, TestApp};
+use common::{assert_v1_error, question_ids, TestApp};
 use serde_json::Value;
 
 on_every_backend!(
@@ -23,15 +23,6 @@ fn actions(history: &[Value]) -> Vec<i64> {
         .iter()
         .filter(|m| m["type"] == 4)
         .map(|m| m["action"].as_i64().expect("action"))
-        .collect()
-}
-
-fn question_ids(body: &Value) -> Vec<String> {
-    body["questions"]
-        .as_array()
-        .expect("questions")
-        .iter()
-        .map(|q| q["question_id"].as_str().expect("id").to_owned())
         .collect()
 }
 

@@ -506,3 +506,33 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// Polls `check` every 50 ms until it holds; fails after 10 s. For state the
+/// server changes on its own (the sweeper), observed rather than slept for.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if check().await {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 10 s and still not: {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The `question_id`s of a seed 003 question list, in order.
+pub fn question_ids(body: &Value) -> Vec<String> {
+    body["questions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("questions in {body}"))
+        .iter()
+        .map(|q| q["question_id"].as_str().expect("a question_id").to_owned())
+        .collect()
+}
