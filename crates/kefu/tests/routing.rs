@@ -27,7 +27,10 @@ on_every_backend!(
     only_accepting_on_duty_agents_with_room_get_conversations,
     department_conversations_go_to_members_and_do_not_block_others,
     freed_capacity_moves_the_queue,
+    a_quit_conversation_is_not_offered_back_to_the_agent_who_quit,
+    deleting_a_department_lets_any_agent_take_its_queue,
     a_conversation_waiting_past_the_timeout_is_finished,
+    a_changed_timeout_applies_to_conversations_already_waiting,
     a_timeout_of_zero_never_finishes_a_waiting_conversation,
     routing_settings_round_trip_and_invalid_values_change_nothing,
 );
@@ -482,6 +485,48 @@ async fn freed_capacity_moves_the_queue(app: TestApp) {
     );
 }
 
+/// An agent who quits a pushed conversation does not get it straight back:
+/// it waits for another agent; once another serves it, the memory is gone.
+async fn a_quit_conversation_is_not_offered_back_to_the_agent_who_quit(app: TestApp) {
+    let desk = Desk::new(&app, "Quit").await;
+    let a = app.agent(&desk.t, "q_a", false).await;
+    let b = app.agent(&desk.t, "q_b", false).await;
+    desk.set_state(a.id, ACCEPTING).await;
+    let answer = desk.visitor(None).await;
+    let rid = text(&answer["rid"]);
+    assert_eq!(answer["agent_id"], a.serv_id.as_str(), "{answer}");
+
+    let (status, body) = app.act(&a, &rid, "quit").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(desk.where_is(&rid).await, (String::new(), 1));
+    assert!(desk.tasks(&a).await.is_empty());
+
+    // Another agent comes online and takes it; when that one quits, the
+    // first agent may have it again.
+    desk.set_state(b.id, ACCEPTING).await;
+    assert_eq!(desk.where_is(&rid).await, (b.serv_id.clone(), 0));
+    let (status, body) = app.act(&b, &rid, "quit").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(desk.where_is(&rid).await, (a.serv_id.clone(), 0));
+}
+
+/// A conversation waiting for a department that is then deleted goes to
+/// any agent with room.
+async fn deleting_a_department_lets_any_agent_take_its_queue(app: TestApp) {
+    let desk = Desk::new(&app, "Gone").await;
+    let department = desk.department("夜班").await;
+    let outsider = app.agent(&desk.t, "dg_out", false).await;
+    desk.set_state(outsider.id, ACCEPTING).await;
+    let answer = desk.visitor(Some(department)).await;
+    let rid = text(&answer["rid"]);
+    assert_eq!(desk.where_is(&rid).await, (String::new(), 1));
+
+    let path = format!("/api/v1/supportgroups/{department}.json");
+    let r = desk.admin(Method::DELETE, &path, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(desk.where_is(&rid).await, (outsider.serv_id.clone(), 0));
+}
+
 // ---------------------------------------------------------------------------
 // (6) Timeout.
 
@@ -505,6 +550,26 @@ async fn a_conversation_waiting_past_the_timeout_is_finished(app: TestApp) {
     assert_eq!(notice["sender"], "system", "{notice}");
     assert_eq!(notice["sender_type"], 2, "{notice}");
     assert_eq!(desk.customer_view(&answer).await, (3, String::new()));
+}
+
+/// A changed timeout reaches conversations already waiting: 0 cancels their
+/// deadline, and a short one then finishes them.
+async fn a_changed_timeout_applies_to_conversations_already_waiting(app: TestApp) {
+    let desk = Desk::new(&app, "Retimed").await;
+    let waiting = desk.visitor(None).await;
+    let (rid, token) = (text(&waiting["rid"]), text(&waiting["token"]));
+    desk.settings_ok(json!({ "timeout": 0 })).await;
+    sweeps_ran(&app, "Retimed-Hasty").await;
+    assert_eq!(desk.where_is(&rid).await, (String::new(), 1));
+
+    desk.settings_ok(json!({ "timeout": 1 })).await;
+    eventually("notice 5 after the timeout shrank", || async {
+        !desk.history(&token, &rid).await.is_empty()
+    })
+    .await;
+    let history = desk.history(&token, &rid).await;
+    assert_eq!(notices(&history), [(5, "system".to_owned())]);
+    assert_eq!(desk.customer_view(&waiting).await, (3, String::new()));
 }
 
 /// A tenant with timeout 0 keeps its conversation waiting, even after a
