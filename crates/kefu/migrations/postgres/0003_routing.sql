@@ -10,6 +10,8 @@ ALTER TABLE tenants ADD COLUMN route_cursor BIGINT;
 
 -- Max concurrent chats; NULL means the tenant's default.
 ALTER TABLE agents ADD COLUMN max_chats BIGINT;
+-- A round reads the tenant's memberships in one range.
+CREATE INDEX agent_group_members_by_tenant ON agent_group_members (tenant_id, agent_id);
 
 -- The department a conversation is routed in (NULL: any agent).
 ALTER TABLE conversations ADD COLUMN department_id BIGINT;

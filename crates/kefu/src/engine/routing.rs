@@ -12,7 +12,7 @@ use super::messages::message_in;
 use super::settings::TenantSettings;
 use super::{Engine, Entity, Error, Result};
 use crate::domain::calendar::{LocalDateTime, TimeOfDay};
-use crate::domain::conversation::{decide, Command, Notice, State, Status};
+use crate::domain::conversation::{decide, Command, State, Status};
 use crate::domain::message::{Body, SenderType};
 use crate::domain::routing::{self, AgentSlot, Unavailable, Waiting};
 use crate::domain::schedule::{self, Shift};
@@ -31,8 +31,8 @@ const SWEEP_BATCH: i64 = 500;
 #[derive(Clone, Debug)]
 pub struct Routed {
     pub conversation: ConversationRow,
-    /// The serving agent's (account, name).
-    pub agent: Option<(String, String)>,
+    /// The serving agent's account (seed 003 `serv_id`).
+    pub agent: Option<String>,
     /// Its place in the queue (1 = next); 0 when served or finished.
     pub position: i64,
 }
@@ -114,7 +114,7 @@ impl Engine {
                 .store
                 .agent_by_id(tenant_id, agent_id)
                 .await?
-                .map(|a| (a.account, a.name)),
+                .map(|a| a.account),
             _ => None,
         };
         let position = self.store.queue_position(tenant_id, id).await?.unwrap_or(0);
@@ -153,57 +153,15 @@ impl Engine {
             let outcome = self
                 .store
                 .routing_round(round(tenant_id, &local, None), |snapshot| {
-                    let slots = slots(&settings, &local, &snapshot.agents);
-                    let mut cursor = snapshot.cursor;
-                    let state = conversation.state();
-                    let chosen = match (&target, named) {
-                        (TransferTarget::Agent(_), Some(agent_id)) => {
-                            match slots.iter().find(|slot| slot.id == agent_id) {
-                                None => Err(Error::Unavailable(Unavailable::Inactive)),
-                                Some(slot) => slot
-                                    .can_take(None)
-                                    .map(|()| agent_id)
-                                    .map_err(Error::Unavailable),
-                            }
-                        }
-                        (TransferTarget::Department(department), _) => routing::choose(
-                            settings.routing.strategy,
-                            &slots,
-                            Some(*department),
-                            state.agent,
-                            &mut cursor,
-                            random_u64(),
-                        )
-                        .map(|i| slots[i].id)
-                        .ok_or(Error::NoAgentAvailable),
-                        (TransferTarget::Agent(_), None) => Err(Error::NotFound(Entity::Agent)),
+                    let request = TransferRequest {
+                        customer: s,
+                        conversation: &conversation,
+                        target: &target,
+                        named,
+                        department_id,
                     };
-                    let step = chosen.and_then(|to| {
-                        let transition = decide(state, Command::Transfer { to })?;
-                        Ok(Transition {
-                            tenant_id,
-                            conversation_id: conversation.id.clone(),
-                            expected_version: conversation.version,
-                            next: transition.next,
-                            deadline: None,
-                            left_by: None,
-                            department_id: department_id.or(match &target {
-                                TransferTarget::Department(d) => Some(*d),
-                                TransferTarget::Agent(_) => None,
-                            }),
-                            notice: message_in(
-                                tenant_id,
-                                &conversation.id,
-                                (s.user_id.clone(), SenderType::Customer),
-                                Body::Notice(transition.notice),
-                            ),
-                        })
-                    });
-                    match step {
-                        Ok(step) => RoundPlan {
-                            steps: vec![step],
-                            cursor,
-                        },
+                    match plan_transfer(&settings, &local, snapshot, &request) {
+                        Ok(plan) => plan,
                         Err(e) => {
                             refusal = Some(e);
                             RoundPlan {
@@ -344,6 +302,74 @@ fn slots(
         .collect()
 }
 
+/// A customer's transfer, as the round decides it.
+struct TransferRequest<'a> {
+    customer: &'a SessionCtx,
+    conversation: &'a ConversationRow,
+    target: &'a TransferTarget,
+    /// The named agent's id (for `TransferTarget::Agent`).
+    named: Option<i64>,
+    department_id: Option<i64>,
+}
+
+/// Moves the conversation to the named agent if it can take one more, or to
+/// one the strategy picks in the department (not its current agent).
+fn plan_transfer(
+    settings: &TenantSettings,
+    local: &LocalDateTime,
+    snapshot: &Snapshot,
+    r: &TransferRequest<'_>,
+) -> Result<RoundPlan> {
+    let slots = slots(settings, local, &snapshot.agents);
+    let mut cursor = snapshot.cursor;
+    let state = r.conversation.state();
+    let (to, department) = match (r.target, r.named) {
+        (TransferTarget::Agent(_), Some(agent_id)) => {
+            let slot = slots
+                .iter()
+                .find(|slot| slot.id == agent_id)
+                .ok_or(Unavailable::Inactive)?;
+            slot.can_take(None)?;
+            (agent_id, r.department_id)
+        }
+        (TransferTarget::Agent(_), None) => return Err(Error::NotFound(Entity::Agent)),
+        (TransferTarget::Department(department), _) => {
+            let roll = random_u64();
+            let strategy = settings.routing.strategy;
+            let chosen = routing::choose(
+                strategy,
+                &slots,
+                Some(*department),
+                state.agent,
+                &mut cursor,
+                roll,
+            )
+            .ok_or(Error::NoAgentAvailable)?;
+            (slots[chosen].id, Some(*department))
+        }
+    };
+    let transition = decide(state, Command::Transfer { to })?;
+    let step = Transition {
+        tenant_id: r.customer.tenant_id,
+        conversation_id: r.conversation.id.clone(),
+        expected_version: r.conversation.version,
+        next: transition.next,
+        deadline: None,
+        department_id: department,
+        left_by: None,
+        notice: message_in(
+            r.customer.tenant_id,
+            &r.conversation.id,
+            (r.customer.user_id.clone(), SenderType::Customer),
+            Body::Notice(transition.notice),
+        ),
+    };
+    Ok(RoundPlan {
+        steps: vec![step],
+        cursor,
+    })
+}
+
 /// Assigns the queue oldest first to agents with room.
 fn plan_drain(
     tenant_id: i64,
@@ -390,7 +416,7 @@ fn plan_drain(
                     tenant_id,
                     &queued.id,
                     (agent.account.clone(), SenderType::Agent),
-                    Body::Notice(Notice::AgentStarted),
+                    Body::Notice(transition.notice),
                 ),
             })
         })

@@ -16,7 +16,6 @@ use crate::domain::conversation::Status;
 pub struct RoutableAgent {
     pub id: i64,
     pub account: String,
-    pub name: String,
     /// Online-chat status name; None is the tenant's initial one.
     pub chat_state: Option<String>,
     /// None is the tenant's default.
@@ -115,7 +114,7 @@ impl Store {
             }
 
             let rows = sqlx::query(
-                "SELECT a.id, a.account, a.name, a.chat_state, a.max_chats,
+                "SELECT a.id, a.account, a.chat_state, a.max_chats,
                         (SELECT COUNT(*) FROM conversations c
                           WHERE c.tenant_id = a.tenant_id AND c.status = $2 AND c.agent_id = a.id) AS load
                  FROM agents a WHERE a.tenant_id = $1 AND a.is_stat = 1 ORDER BY a.id",
@@ -130,7 +129,6 @@ impl Store {
                     Ok(RoutableAgent {
                         id: sqlx::Row::try_get(row, "id")?,
                         account: sqlx::Row::try_get(row, "account")?,
-                        name: sqlx::Row::try_get(row, "name")?,
                         chat_state: sqlx::Row::try_get(row, "chat_state")?,
                         max_chats: sqlx::Row::try_get(row, "max_chats")?,
                         load: sqlx::Row::try_get(row, "load")?,

@@ -22,11 +22,7 @@ fn utc_offset(minutes: i32) -> Value {
 
 /// The serving agent's account (seed 003 `serv_id`), or "" while waiting.
 fn agent_id(c: &Connected) -> String {
-    c.routed
-        .agent
-        .as_ref()
-        .map(|(account, _)| account.clone())
-        .unwrap_or_default()
+    c.routed.agent.clone().unwrap_or_default()
 }
 
 /// `connect`: the seed's fields, plus kefu's `agent_id` and `wait` (who
