@@ -129,7 +129,7 @@ impl Engine {
             .issue_session(tenant.id, &customer.id, None, CUSTOMER_TOKEN_LEN)
             .await?;
         let routed = self.routed(tenant.id, &conversation.id).await?;
-        self.connected(customer, token, routed).await
+        self.connected(customer, token, routed, None).await
     }
 
     /// `shutdown_service`: the customer closes its conversation; its history
@@ -173,7 +173,7 @@ impl Engine {
             .customer(s.tenant_id, &s.customer_id)
             .await?
             .ok_or(Error::NotFound(Entity::User))?;
-        self.connected(customer, token, routed).await
+        self.connected(customer, token, routed, None).await
     }
 
     async fn open_for_new_customer(
@@ -207,21 +207,29 @@ impl Engine {
             deadline: None,
         };
         let routed = self.open_pushed(&settings, row).await?;
-        self.connected(customer, token, routed).await
+        self.connected(customer, token, routed, Some(settings))
+            .await
     }
 
+    /// The answer to a connect: the tenant's `settings` as read by the call
+    /// (or now, when it read none).
     async fn connected(
         &self,
         customer: CustomerRow,
         token: String,
         routed: Routed,
+        settings: Option<TenantSettings>,
     ) -> Result<Connected> {
         let tenant_id = customer.tenant_id;
+        let settings = match settings {
+            Some(settings) => settings,
+            None => self.settings(tenant_id).await?,
+        };
         let TenantSettings {
             routing,
             utc_offset_minutes,
             ..
-        } = self.settings(tenant_id).await?;
+        } = settings;
         let department = match routed.conversation.department_id {
             Some(id) => self.store.group(tenant_id, id).await?.map(|g| g.name),
             None => None,
