@@ -27,6 +27,7 @@ on_every_backend!(
     only_accepting_on_duty_agents_with_room_get_conversations,
     department_conversations_go_to_members_and_do_not_block_others,
     freed_capacity_moves_the_queue,
+    shutdown_and_transfer_away_free_capacity_for_the_queue,
     a_quit_conversation_is_not_offered_back_to_the_agent_who_quit,
     deleting_a_department_lets_any_agent_take_its_queue,
     a_conversation_waiting_past_the_timeout_is_finished,
@@ -482,6 +483,68 @@ async fn freed_capacity_moves_the_queue(app: TestApp) {
             (2, "fr_a".to_owned()),
             (1, "fr_c".to_owned())
         ]
+    );
+}
+
+/// A customer's shutdown, and a transfer to another agent, free the agent
+/// they leave: the oldest conversation only that agent can take goes to it.
+async fn shutdown_and_transfer_away_free_capacity_for_the_queue(app: TestApp) {
+    let desk = Desk::new(&app, "Frees").await;
+    let night = desk.department("夜班").await;
+    let a = app.agent(&desk.t, "st_a", false).await;
+    let b = app.agent(&desk.t, "st_b", false).await;
+    desk.set_agent(a.id, json!({ "maxChats": 1, "groupId": night.to_string() }))
+        .await;
+    desk.set_state(a.id, ACCEPTING).await;
+    desk.set_state(b.id, ACCEPTING).await;
+    let customer_call = |path: &'static str, answer: &Value, form: Vec<(&'static str, String)>| {
+        let token = text(&answer["token"]);
+        let request = app
+            .client
+            .post(format!("{}/customers/{path}", app.base))
+            .header(AUTHORIZATION, token)
+            .form(&form);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(
+                response.status(),
+                200,
+                "{path}: {}",
+                response.text().await.unwrap()
+            );
+        }
+    };
+
+    let first = desk.visitor(Some(night)).await;
+    assert_eq!(first["agent_id"], a.serv_id.as_str(), "{first}");
+    let second = desk.visitor(Some(night)).await;
+    assert_eq!(second["wait"], 1, "only A is of the night shift: {second}");
+
+    customer_call(
+        "shutdown_service",
+        &first,
+        vec![("group_id", text(&first["rid"]))],
+    )
+    .await;
+    assert_eq!(
+        desk.where_is(&text(&second["rid"])).await,
+        (a.serv_id.clone(), 0)
+    );
+
+    let third = desk.visitor(Some(night)).await;
+    assert_eq!(third["wait"], 1, "{third}");
+    let form = vec![
+        ("group_id", text(&second["rid"])),
+        ("agent_id", b.serv_id.clone()),
+    ];
+    customer_call("Transfer", &second, form).await;
+    assert_eq!(
+        desk.where_is(&text(&second["rid"])).await,
+        (b.serv_id.clone(), 0)
+    );
+    assert_eq!(
+        desk.where_is(&text(&third["rid"])).await,
+        (a.serv_id.clone(), 0)
     );
 }
 

@@ -102,7 +102,7 @@ impl AgentSlot {
 pub type Cursor = Option<AgentId>;
 
 /// Whether any active, accepting, on-duty agent is under capacity. When not,
-/// no waiting conversation can be assigned, so storage may skip reading the queue.
+/// no waiting conversation can be assigned, so a drain stops early.
 pub fn spare(agents: &[AgentSlot]) -> bool {
     agents.iter().any(AgentSlot::has_room)
 }
@@ -174,20 +174,6 @@ pub struct Waiting {
     pub not: Option<AgentId>,
 }
 
-impl Waiting {
-    pub const ANY: Waiting = Waiting {
-        department: None,
-        not: None,
-    };
-
-    pub fn of(department: Option<i64>) -> Waiting {
-        Waiting {
-            department,
-            not: None,
-        }
-    }
-}
-
 /// Assigns waiting conversations, oldest first. `queue[i]` is the i-th oldest
 /// waiting conversation. Each assignment adds 1 to
 /// the chosen agent's `load` (so no agent goes over capacity), and a
@@ -227,6 +213,20 @@ pub fn drain(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    impl Waiting {
+        const ANY: Waiting = Waiting {
+            department: None,
+            not: None,
+        };
+
+        fn of(department: Option<i64>) -> Waiting {
+            Waiting {
+                department,
+                not: None,
+            }
+        }
+    }
     use std::collections::BTreeSet;
 
     fn agent(id: AgentId) -> AgentSlot {

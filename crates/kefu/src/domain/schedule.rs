@@ -9,7 +9,7 @@ use super::calendar::{Date, LocalDateTime, TimeOfDay};
 
 pub const MAX_NAME_CHARS: usize = 30;
 pub const MAX_REMARK_CHARS: usize = 200;
-pub const MAX_URL_CHARS: usize = 512;
+
 /// Longest `dutyId` suffix (seed 002 uses 13 hex digits).
 const MAX_SUFFIX_CHARS: usize = 32;
 
@@ -62,28 +62,7 @@ pub fn validate_text(
     if url.is_empty() {
         return Ok(());
     }
-    if url.chars().count() > MAX_URL_CHARS {
-        return Err(("url", "must be at most 512 characters"));
-    }
-    let rest = strip_prefix_ignore_case(url, "https://")
-        .or_else(|| strip_prefix_ignore_case(url, "http://"));
-    match rest {
-        None => Err(("url", "must start with http:// or https://")),
-        Some("") => Err(("url", "must name a host")),
-        Some(_) if url.chars().any(|c| c.is_whitespace() || c.is_control()) => {
-            Err(("url", "must not contain spaces or control characters"))
-        }
-        Some(_) => Ok(()),
-    }
-}
-
-fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    if head.eq_ignore_ascii_case(prefix) {
-        s.get(prefix.len()..)
-    } else {
-        None
-    }
+    super::link::validate_link(url).map_err(|why| ("url", why))
 }
 
 /// Whether an agent may take chats now given today's shifts (none = not restricted).

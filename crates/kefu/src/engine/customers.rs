@@ -4,7 +4,7 @@
 //! customer can chat through either dialect.
 
 use super::auth::{check_len, SessionCtx, CUSTOMER_TOKEN_LEN};
-use super::routing::{Routed, TransferTarget};
+use super::routing::Routed;
 use super::settings::{RoutingSettings, TenantSettings};
 use super::{Engine, Entity, Error, Result};
 use crate::domain::conversation::{Actor, Command, RuleError, Status};
@@ -162,18 +162,20 @@ impl Engine {
         s: &SessionCtx,
         token: String,
         conversation_id: &str,
-        target: TransferTarget,
+        agent: Option<&str>,
         department_id: Option<i64>,
     ) -> Result<Connected> {
+        let settings = self.settings(s.tenant_id).await?;
         let routed = self
-            .transfer(s, conversation_id, target, department_id)
+            .transfer(s, &settings, conversation_id, agent, department_id)
             .await?;
         let customer = self
             .store
             .customer(s.tenant_id, &s.customer_id)
             .await?
             .ok_or(Error::NotFound(Entity::User))?;
-        self.connected(customer, token, routed, None).await
+        self.connected(customer, token, routed, Some(settings))
+            .await
     }
 
     async fn open_for_new_customer(

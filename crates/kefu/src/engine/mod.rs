@@ -24,7 +24,7 @@ pub use duties::{DutyDay, DutyInput, DutyText};
 pub use groups::GroupView;
 pub use messages::Upload;
 pub use questions::{CustomerList, CustomerProfile};
-pub use routing::{Routed, TransferTarget};
+pub use routing::Routed;
 pub use settings::{PlateStates, RoutingChanges, RoutingSettings, SettingsChanges, TenantSettings};
 pub use tenants::TenantCredentials;
 

@@ -48,6 +48,8 @@ impl Engine {
         labels: &[String],
     ) -> Result<ConversationRow> {
         validate_title(title).map_err(|why| Error::invalid("title", why))?;
+        let settings = self.settings(s.tenant_id).await?;
+        let created_at = now();
         let row = ConversationRow {
             id: new_id(),
             tenant_id: s.tenant_id,
@@ -58,14 +60,10 @@ impl Engine {
             status: Status::Waiting.code(),
             agent_id: None,
             version: 0,
-            created_at: now(),
+            created_at,
             department_id: None,
             queue_seq: None,
-            deadline: None,
-        };
-        let row = ConversationRow {
-            deadline: deadline(&self.settings(s.tenant_id).await?, row.created_at),
-            ..row
+            deadline: deadline(&settings, created_at),
         };
         self.store.insert_conversation(&row, labels).await?;
         Ok(row)
@@ -277,7 +275,6 @@ impl Engine {
         sender: (String, SenderType),
         command: Command,
     ) -> Result<MessageRow> {
-        let settings = self.settings(tenant_id).await?;
         for _ in 0..MAX_ATTEMPTS {
             let question = self
                 .store
@@ -294,7 +291,10 @@ impl Engine {
             );
             let deadline = match (before.status, transition.next.status) {
                 (Status::Waiting, Status::Waiting) => question.deadline,
-                (_, Status::Waiting) => deadline(&settings, notice.created_at),
+                // Settings are read only here: most steps never need them.
+                (_, Status::Waiting) => {
+                    deadline(&self.settings(tenant_id).await?, notice.created_at)
+                }
                 _ => None,
             };
             let step = Transition {

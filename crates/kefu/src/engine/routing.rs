@@ -37,11 +37,11 @@ pub struct Routed {
     pub position: i64,
 }
 
-/// Where a customer asks to be transferred.
-#[derive(Clone, Debug)]
-pub enum TransferTarget {
-    /// An agent by account (seed 003 `serv_id`) or numeric id.
-    Agent(String),
+/// Where a transfer goes.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    /// This agent (by id), if it can take one more.
+    Agent(i64),
     /// Whoever the tenant's strategy picks in this department.
     Department(i64),
 }
@@ -125,30 +125,38 @@ impl Engine {
         })
     }
 
-    /// Seed 001 `Transfer`: the customer moves its conversation to a named
-    /// agent, or to one the strategy picks in a department; history stays.
-    pub async fn transfer(
+    /// Seed 001 `Transfer`: the customer moves its conversation to `agent`
+    /// (an account or numeric id) when given, else to one the strategy picks
+    /// in `department_id`; history stays. With an agent, a department given
+    /// too becomes the conversation's.
+    pub(super) async fn transfer(
         &self,
         s: &SessionCtx,
+        settings: &TenantSettings,
         conversation_id: &str,
-        target: TransferTarget,
+        agent: Option<&str>,
         department_id: Option<i64>,
     ) -> Result<Routed> {
         let tenant_id = s.tenant_id;
-        let settings = self.settings(tenant_id).await?;
         if let Some(department) = department_id {
             self.check_department(tenant_id, department).await?;
         }
-        let named = match &target {
-            TransferTarget::Agent(agent) => Some(self.agent_named(tenant_id, agent).await?),
-            TransferTarget::Department(_) => None,
+        let target = match (agent, department_id) {
+            (Some(agent), _) => Target::Agent(self.agent_named(tenant_id, agent).await?),
+            (None, Some(department)) => Target::Department(department),
+            (None, None) => {
+                return Err(Error::invalid(
+                    "agent_id",
+                    "agent_id or department_id is required",
+                ))
+            }
         };
         for _ in 0..MAX_ROUNDS {
             let conversation = self.own_question(s, conversation_id).await?;
             if conversation.state().status == Status::Finished {
                 return Err(crate::domain::conversation::RuleError::Finished.into());
             }
-            let local = local_now(&settings)?;
+            let local = local_now(settings)?;
             let mut refusal = None;
             let outcome = self
                 .store
@@ -156,11 +164,10 @@ impl Engine {
                     let request = TransferRequest {
                         customer: s,
                         conversation: &conversation,
-                        target: &target,
-                        named,
+                        target,
                         department_id,
                     };
-                    match plan_transfer(&settings, &local, snapshot, &request) {
+                    match plan_transfer(settings, &local, snapshot, &request) {
                         Ok(plan) => plan,
                         Err(e) => {
                             refusal = Some(e);
@@ -306,9 +313,7 @@ fn slots(
 struct TransferRequest<'a> {
     customer: &'a SessionCtx,
     conversation: &'a ConversationRow,
-    target: &'a TransferTarget,
-    /// The named agent's id (for `TransferTarget::Agent`).
-    named: Option<i64>,
+    target: Target,
     department_id: Option<i64>,
 }
 
@@ -323,8 +328,8 @@ fn plan_transfer(
     let slots = slots(settings, local, &snapshot.agents);
     let mut cursor = snapshot.cursor;
     let state = r.conversation.state();
-    let (to, department) = match (r.target, r.named) {
-        (TransferTarget::Agent(_), Some(agent_id)) => {
+    let (to, department) = match r.target {
+        Target::Agent(agent_id) => {
             let slot = slots
                 .iter()
                 .find(|slot| slot.id == agent_id)
@@ -332,20 +337,19 @@ fn plan_transfer(
             slot.can_take(None)?;
             (agent_id, r.department_id)
         }
-        (TransferTarget::Agent(_), None) => return Err(Error::NotFound(Entity::Agent)),
-        (TransferTarget::Department(department), _) => {
+        Target::Department(department) => {
             let roll = random_u64();
             let strategy = settings.routing.strategy;
             let chosen = routing::choose(
                 strategy,
                 &slots,
-                Some(*department),
+                Some(department),
                 state.agent,
                 &mut cursor,
                 roll,
             )
             .ok_or(Error::NoAgentAvailable)?;
-            (slots[chosen].id, Some(*department))
+            (slots[chosen].id, Some(department))
         }
     };
     let transition = decide(state, Command::Transfer { to })?;

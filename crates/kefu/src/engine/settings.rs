@@ -12,6 +12,7 @@ use super::tenants::{hash_password, validate_password};
 use super::{Engine, Error, Result};
 use crate::domain::calendar::UtcOffset;
 use crate::domain::custom_fields::{self, FieldDef};
+use crate::domain::link::validate_link;
 use crate::domain::routing::Strategy;
 use crate::ids::now;
 use crate::storage::Plate;
@@ -84,7 +85,6 @@ pub struct RoutingChanges {
 pub const MAX_TIMEOUT_SECS: i64 = 7 * 24 * 3600;
 pub const MAX_TEMPLATE_CHARS: usize = 2000;
 pub const MAX_CONFIG_BYTES: usize = 16 * 1024;
-pub const MAX_BASE_CHARS: usize = 512;
 pub const MAX_TOKEN_TTL_SECS: i64 = 30 * 24 * 3600;
 
 impl RoutingChanges {
@@ -117,17 +117,10 @@ impl RoutingChanges {
                 ));
             }
         }
-        if let Some(base) = &self.base {
-            let scheme_ok = base.starts_with("http://") || base.starts_with("https://");
-            let bad = base.chars().count() > MAX_BASE_CHARS
-                || base.chars().any(|c| c.is_whitespace() || c.is_control())
-                || !(base.is_empty() || scheme_ok && base.len() > "https://".len());
-            if bad {
-                return Err(Error::invalid(
-                    "base",
-                    "base must be empty or an http(s) URL",
-                ));
-            }
+        if let Some(base) = self.base.as_deref().filter(|b| !b.is_empty()) {
+            validate_link(base).map_err(|why| {
+                Error::invalid("base", format!("base must be empty or a link: it {why}"))
+            })?;
         }
         if self
             .access_token_ttl

@@ -14,7 +14,6 @@ use serde_json::{json, Value};
 
 use super::{Routes, SharedState};
 use crate::domain::paging::PageRequest;
-use crate::engine::TransferTarget;
 use error::CustomerError;
 use request::{Backend, Customer, Form};
 
@@ -99,20 +98,13 @@ async fn shutdown_service(State(state): State<SharedState>, c: Customer, f: Form
 /// `Transfer`: to `agent_id`, else to someone in `department_id`.
 async fn transfer(State(state): State<SharedState>, c: Customer, f: Form) -> Reply {
     let room = f.room("group_id")?;
-    let department = f.department()?;
-    let target = match (f.optional("agent_id"), department) {
-        (Some(agent), _) if agent.chars().count() <= 64 => TransferTarget::Agent(agent.to_owned()),
-        (Some(_), _) => return Err(CustomerError::invalid("agent_id is too long")),
-        (None, Some(department)) => TransferTarget::Department(department),
-        (None, None) => {
-            return Err(CustomerError::invalid(
-                "agent_id or department_id is required",
-            ))
-        }
-    };
+    let agent = f.optional("agent_id");
+    if agent.is_some_and(|a| a.chars().count() > 64) {
+        return Err(CustomerError::invalid("agent_id is too long"));
+    }
     let connected = state
         .engine
-        .transfer_for_customer(&c.session, c.token, &room, target, department)
+        .transfer_for_customer(&c.session, c.token, &room, agent, f.department()?)
         .await?;
     Ok(Json(render::visit(&connected, &state.public_url)))
 }
