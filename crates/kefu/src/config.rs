@@ -26,10 +26,28 @@ pub struct Settings {
     /// [default: sqlite://DATA_DIR/kefu.db]
     #[arg(long, env = "KEFU_DATABASE", value_name = "URL")]
     pub database: Option<String>,
-    /// Redis URL for fan-out between several kefu nodes (redis://HOST:PORT)
-    ///
+    /// Redis URL for fan-out between several kefu nodes
+    /// (redis://[:PASSWORD@]HOST:PORT); without it one node fans out in process
     #[arg(long, env = "KEFU_REDIS", value_name = "URL")]
     pub redis: Option<String>,
+    /// WebSockets of one tenant on this node [default: 10000]
+    #[arg(long, env = "KEFU_WS_MAX_PER_TENANT", value_name = "N")]
+    pub ws_max_per_tenant: Option<usize>,
+    /// WebSockets of one customer or agent on this node [default: 8]
+    #[arg(long, env = "KEFU_WS_MAX_PER_USER", value_name = "N")]
+    pub ws_max_per_user: Option<usize>,
+    /// Frames per second one WebSocket may send, burst twice that [default: 20]
+    #[arg(long, env = "KEFU_WS_RATE", value_name = "N")]
+    pub ws_rate: Option<u32>,
+    /// Frames per second all WebSockets of one tenant may send on this node [default: 2000]
+    #[arg(long, env = "KEFU_WS_TENANT_RATE", value_name = "N")]
+    pub ws_tenant_rate: Option<u32>,
+    /// Events queued for one WebSocket before it is closed as too slow (4008) [default: 256]
+    #[arg(long, env = "KEFU_WS_BUFFER", value_name = "N")]
+    pub ws_buffer: Option<usize>,
+    /// Seconds between WebSocket pings; two silent intervals close it [default: 20]
+    #[arg(long, env = "KEFU_WS_HEARTBEAT", value_name = "SECS")]
+    pub ws_heartbeat: Option<u64>,
     /// Base URL clients reach this server at; media URLs start with it
     /// [default: http://LISTEN]
     #[arg(long, env = "KEFU_PUBLIC_URL", value_name = "URL")]
@@ -44,6 +62,7 @@ pub struct Config {
     pub database: String,
     pub redis: Option<String>,
     pub public_url: String,
+    pub ws: crate::realtime::Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,12 +110,38 @@ impl Config {
         }
         let redis = given.redis.or(from_file.redis);
         if let Some(url) = &redis {
-            if !url.starts_with("redis://") && !url.starts_with("rediss://") {
+            if !url.starts_with("redis://") {
                 return Err(ConfigError::Invalid(format!(
-                    "--redis must be a redis:// URL, not {url:?}"
+                    "--redis must be a redis:// URL (TLS is not supported), not {url:?}"
                 )));
             }
         }
+        let defaults = crate::realtime::Limits::default();
+        let ws = crate::realtime::Limits {
+            max_per_tenant: given
+                .ws_max_per_tenant
+                .or(from_file.ws_max_per_tenant)
+                .unwrap_or(defaults.max_per_tenant),
+            max_per_user: given
+                .ws_max_per_user
+                .or(from_file.ws_max_per_user)
+                .unwrap_or(defaults.max_per_user),
+            rate: given.ws_rate.or(from_file.ws_rate).unwrap_or(defaults.rate),
+            tenant_rate: given
+                .ws_tenant_rate
+                .or(from_file.ws_tenant_rate)
+                .unwrap_or(defaults.tenant_rate),
+            buffer: given
+                .ws_buffer
+                .or(from_file.ws_buffer)
+                .unwrap_or(defaults.buffer),
+            heartbeat: given
+                .ws_heartbeat
+                .or(from_file.ws_heartbeat)
+                .map(std::time::Duration::from_secs)
+                .unwrap_or(defaults.heartbeat),
+        };
+        ws.check().map_err(ConfigError::Invalid)?;
         let public_url = given
             .public_url
             .or(from_file.public_url)
@@ -109,6 +154,7 @@ impl Config {
             database,
             redis,
             public_url,
+            ws,
         })
     }
 

@@ -6,5 +6,7 @@ pub mod domain;
 pub mod engine;
 pub mod ids;
 pub mod media;
+pub mod realtime;
 pub mod server;
 pub mod storage;
+pub mod webhooks;

@@ -78,6 +78,11 @@ impl Routes {
         self
     }
 
+    /// Registers a group of routes written elsewhere (`r.merge(area::routes)`).
+    pub fn merge(self, group: impl FnOnce(Self) -> Self) -> Self {
+        group(self)
+    }
+
     pub fn get<H: Handler<T, SharedState>, T: 'static>(self, path: &'static str, h: H) -> Self {
         self.add("get", path, axum::routing::get(h))
     }

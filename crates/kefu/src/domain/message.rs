@@ -54,6 +54,35 @@ pub fn summary(kind: i64, text: Option<&str>) -> String {
     }
 }
 
+/// The name of the event a stored message makes (sockets, webhooks): chat
+/// messages are `message`; notices are named by their seed 003 `action`.
+pub fn event_name(kind: i64, action: Option<i64>) -> &'static str {
+    match (kind, action) {
+        (4, Some(1)) => "assigned",
+        (4, Some(2)) => "quit",
+        (4, Some(3)) => "finish_requested",
+        (4, Some(4)) => "finished",
+        (4, Some(5)) => "timed_out",
+        (4, Some(6)) => "reopened",
+        (4, Some(7)) => "transferred",
+        (4, _) => "notice",
+        _ => "message",
+    }
+}
+
+/// Every name [`event_name`] gives.
+pub const EVENT_NAMES: [&str; 9] = [
+    "message",
+    "assigned",
+    "quit",
+    "finish_requested",
+    "finished",
+    "timed_out",
+    "reopened",
+    "transferred",
+    "notice",
+];
+
 /// Longest text message, in characters.
 pub const MAX_TEXT_CHARS: usize = 5000;
 /// Longest client message id, in characters.

@@ -183,6 +183,7 @@ pub(super) fn message_in(
         action: None,
         client_msg_id: None,
         created_at: now(),
+        seq: 0,
     };
     match body {
         Body::Text(text) => m.text = Some(text),

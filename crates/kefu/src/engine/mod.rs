@@ -15,6 +15,7 @@ mod settings;
 mod templates;
 mod tenants;
 pub mod throttle;
+mod webhooks;
 
 pub use agents::{current_state, Admin, AgentChanges, AgentView};
 pub use auth::{AgentCtx, Caller, NewCustomer, SessionCtx, CUSTOMER_TOKEN_LEN, SESSION_LEN};
@@ -27,6 +28,7 @@ pub use questions::{CustomerList, CustomerProfile};
 pub use routing::Routed;
 pub use settings::{PlateStates, RoutingChanges, RoutingSettings, SettingsChanges, TenantSettings};
 pub use tenants::TenantCredentials;
+pub use webhooks::*;
 
 use crate::domain::conversation::RuleError;
 use crate::media::MediaStore;

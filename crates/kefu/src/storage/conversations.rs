@@ -25,41 +25,36 @@ pub struct Transition {
     pub notice: MessageRow,
 }
 
-/// Applies `$t: &Transition` on `$conn` (a transaction); evaluates to
-/// whether the conversation was still at the expected version.
-macro_rules! apply_transition {
+/// Writes the conversation side of `$t: &Transition` on `$conn` (a
+/// transaction), not its notice; evaluates to whether the conversation was
+/// still at the expected version. A round of several steps updates every
+/// conversation first and inserts the notices after (see `insert_message!`).
+macro_rules! update_conversation {
     ($conn:expr, $t:expr) => {{
         let t: &$crate::storage::Transition = $t;
-        async {
-            let done = sqlx::query(
-                "UPDATE conversations SET status = $1, agent_id = $2, deadline = $3,
-                    department_id = COALESCE($4, department_id), version = version + 1,
-                    updated_at = $5,
-                    left_by = CASE WHEN $1 = $10 THEN NULL ELSE COALESCE($9, left_by) END
-                 WHERE tenant_id = $6 AND id = $7 AND version = $8",
-            )
-            .bind(t.next.status.code())
-            .bind(t.next.agent)
-            .bind(t.deadline)
-            .bind(t.department_id)
-            .bind(t.notice.created_at)
-            .bind(t.tenant_id)
-            .bind(&t.conversation_id)
-            .bind(t.expected_version)
-            .bind(t.left_by)
-            .bind($crate::domain::conversation::Status::Serving.code())
-            .execute(&mut *$conn)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Ok::<bool, sqlx::Error>(false);
-            }
-            super::messages::insert_message!(&mut *$conn, &t.notice)?;
-            Ok(true)
-        }
+        sqlx::query(
+            "UPDATE conversations SET status = $1, agent_id = $2, deadline = $3,
+                department_id = COALESCE($4, department_id), version = version + 1,
+                updated_at = $5,
+                left_by = CASE WHEN $1 = $10 THEN NULL ELSE COALESCE($9, left_by) END
+             WHERE tenant_id = $6 AND id = $7 AND version = $8",
+        )
+        .bind(t.next.status.code())
+        .bind(t.next.agent)
+        .bind(t.deadline)
+        .bind(t.department_id)
+        .bind(t.notice.created_at)
+        .bind(t.tenant_id)
+        .bind(&t.conversation_id)
+        .bind(t.expected_version)
+        .bind(t.left_by)
+        .bind($crate::domain::conversation::Status::Serving.code())
+        .execute(&mut *$conn)
         .await
+        .map(|done| done.rows_affected() == 1)
     }};
 }
-pub(super) use apply_transition;
+pub(super) use update_conversation;
 
 #[derive(Clone, Debug)]
 pub struct ConversationRow {
@@ -214,8 +209,9 @@ impl Store {
     pub async fn apply_transition(&self, t: &Transition) -> Result<bool> {
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
-            let applied = apply_transition!(&mut *tx, t)?;
+            let applied = update_conversation!(tx, t)?;
             if applied {
+                super::messages::insert_message!(tx, &t.notice)?;
                 tx.commit().await?;
             }
             Ok(applied)

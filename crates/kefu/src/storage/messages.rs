@@ -19,6 +19,9 @@ pub struct MessageRow {
     pub action: Option<i64>,
     pub client_msg_id: Option<String>,
     pub created_at: f64,
+    /// Its number in the tenant's stream of stored messages (the sockets'
+    /// cursor); 0 until stored.
+    pub seq: i64,
 }
 
 /// What storing a chat message came to.
@@ -31,29 +34,42 @@ pub enum InsertOutcome {
     StateChanged,
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, tenant_id, conversation_id, sender, sender_type, kind, text, media_path, \
-                       audio_len, action, client_msg_id, created_at";
+                       audio_len, action, client_msg_id, created_at, seq";
 
 macro_rules! decode_message {
     ($row:expr) => {
         decode!($row => MessageRow {
             id, tenant_id, conversation_id, sender, sender_type, kind, text, media_path,
-            audio_len, action, client_msg_id, created_at
+            audio_len, action, client_msg_id, created_at, seq
         })
     };
 }
 
-/// Inserts one message (`$m: &MessageRow`) on `$conn`, usually the caller's
-/// transaction; evaluates to the number of rows stored (0 for a duplicate).
+/// Inserts one message (`$m: &MessageRow`) on `$conn`, the caller's
+/// transaction, numbered with the tenant's next message number (see
+/// migrations/*/0004_realtime.sql: taking it locks the tenant's counter until
+/// commit, so numbers follow commit order). Evaluates to the number of rows
+/// stored (0 for a duplicate, whose caller must roll back to give the number
+/// back). Take it after every conversation row the transaction updates: rows
+/// are locked in the order tenant, conversations, counter, never the reverse.
 macro_rules! insert_message {
     ($conn:expr, $m:expr) => {{
         let m: &$crate::storage::MessageRow = $m;
+        let seq: i64 = sqlx::query_scalar(
+            "INSERT INTO event_seqs (tenant_id, seq) VALUES ($1, 1)
+             ON CONFLICT (tenant_id) DO UPDATE SET seq = event_seqs.seq + 1
+             RETURNING seq",
+        )
+        .bind(m.tenant_id)
+        .fetch_one(&mut *$conn)
+        .await?;
         sqlx::query(
             "INSERT INTO messages
              (id, tenant_id, conversation_id, sender, sender_type, kind, text, media_path,
-              audio_len, action, client_msg_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+              audio_len, action, client_msg_id, created_at, seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
              ON CONFLICT DO NOTHING",
         )
         .bind(&m.id)
@@ -68,11 +84,13 @@ macro_rules! insert_message {
         .bind(m.action)
         .bind(&m.client_msg_id)
         .bind(m.created_at)
-        .execute($conn)
+        .bind(seq)
+        .execute(&mut *$conn)
         .await
         .map(|done| done.rows_affected())
     }};
 }
+pub(super) use decode_message;
 pub(super) use insert_message;
 
 impl Store {
@@ -106,7 +124,7 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Ok(InsertOutcome::StateChanged);
             }
-            let inserted = insert_message!(&mut *tx, m)? == 1;
+            let inserted = insert_message!(tx, m)? == 1;
             // A duplicate must not leave the conversation pointing at it.
             if inserted {
                 tx.commit().await?;

@@ -26,6 +26,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0003_routing.sql"),
         postgres: include_str!("../../migrations/postgres/0003_routing.sql"),
     },
+    Migration {
+        version: 4,
+        sqlite: include_str!("../../migrations/sqlite/0004_realtime.sql"),
+        postgres: include_str!("../../migrations/postgres/0004_realtime.sql"),
+    },
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS kefu_migrations (

@@ -67,6 +67,7 @@ mod checkins;
 mod conversations;
 mod customers;
 mod duties;
+mod events;
 mod groups;
 mod messages;
 mod migrate;
@@ -75,6 +76,7 @@ mod plans;
 mod routing;
 mod templates;
 mod tenants;
+mod webhooks;
 
 pub use agents::{
     AgentOrder, AgentProfile, AgentQuery, AgentRow, NewAgent, Plate, ProfileWrite, SearchColumn,
@@ -86,11 +88,13 @@ pub use conversations::{
 };
 pub use customers::{CustomerRow, SessionRow};
 pub use duties::DutyRow;
+pub use events::{Reader, StoredEvent};
 pub use groups::GroupRow;
 pub use messages::{InsertOutcome, MessageRow};
 pub use routing::{Queued, Round, RoundOutcome, RoundPlan, RoutableAgent, Snapshot};
 pub use templates::{ItemRow, TemplateRow};
 pub use tenants::{NewTenant, TenantRow};
+pub use webhooks::*;
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;
 

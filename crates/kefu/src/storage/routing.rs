@@ -7,7 +7,8 @@
 //! agent goes over capacity, no conversation gets two agents, and queue
 //! places are handed out in one order.
 
-use super::conversations::{apply_transition, insert_conversation, ConversationRow, Transition};
+use super::conversations::{insert_conversation, update_conversation, ConversationRow, Transition};
+use super::messages::insert_message;
 use super::{Result, Store};
 use crate::domain::conversation::Status;
 
@@ -190,11 +191,14 @@ impl Store {
             let mut applied = Vec::with_capacity(plan.steps.len());
             let mut stale = false;
             for step in plan.steps {
-                if apply_transition!(&mut *tx, &step)? {
+                if update_conversation!(tx, &step)? {
                     applied.push(step);
                 } else {
                     stale = true;
                 }
+            }
+            for step in &applied {
+                insert_message!(tx, &step.notice)?;
             }
             if plan.cursor != cursor {
                 sqlx::query("UPDATE tenants SET route_cursor = $1 WHERE id = $2")

@@ -6,6 +6,8 @@
 //! it); without it they report that they were skipped.
 #![allow(dead_code)]
 
+pub mod ws;
+
 use std::path::PathBuf;
 
 use kefu::engine::{Engine, TenantCredentials};

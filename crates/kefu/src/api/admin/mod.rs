@@ -15,6 +15,7 @@ mod settings;
 mod signin;
 mod states;
 mod supports;
+mod webhooks;
 
 use super::Routes;
 
@@ -48,4 +49,5 @@ pub fn routes(r: Routes) -> Routes {
         .get("/api/v1/supportgroups/{id}/supports.json", groups::members)
         .get("/api/v1/settings.json", settings::show)
         .put("/api/v1/settings.json", settings::update)
+        .merge(webhooks::routes)
 }

@@ -1,0 +1,1 @@
+//! Webhooks: the admin services (being written).

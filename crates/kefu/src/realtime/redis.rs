@@ -1,0 +1,1 @@
+//! A minimal Redis client (being written).

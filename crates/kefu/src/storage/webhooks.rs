@@ -1,0 +1,1 @@
+//! Webhooks: storage (being written).

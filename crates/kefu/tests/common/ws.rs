@@ -1,0 +1,1 @@
+//! WebSocket client helpers for tests (being written).
