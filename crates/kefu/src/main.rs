@@ -109,11 +109,6 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
     let engine = server::open_engine(&config)
         .await
         .map_err(|e| e.to_string())?;
-    if config.redis.is_some() {
-        tracing::warn!(
-            "--redis is accepted but not used yet: this build fans out within one node only"
-        );
-    }
     let shutdown =
         server::shutdown_signal().map_err(|e| format!("cannot watch for signals: {e}"))?;
     let demo = engine
@@ -129,6 +124,10 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
         // bound socket knows the port that clients (and media links) must use.
         config.public_url = format!("http://{address}");
     }
+    let fan_out = match &config.redis {
+        Some(url) => format!("Redis pub/sub ({})", redact(url)),
+        None => "in process (one node)".to_owned(),
+    };
     let mut banner = vec![
         format!("kefu is listening on http://{address}"),
         format!(
@@ -148,6 +147,10 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
             "  API:      {}/customers  (customer IM, seed 001; access token from POST /admin/access_token)",
             config.public_url
         ),
+        format!(
+            "  events:   {}/ws  (WebSocket for customers and agents; fan-out {fan_out})",
+            config.public_url.replacen("http", "ws", 1)
+        ),
         format!("  API docs: {}/openapi.json", config.public_url),
     ];
     if let Some(demo) = demo {
@@ -163,12 +166,24 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
         ]);
     }
     print_banner(&banner);
-    let app = server::app(engine.clone(), config.public_url.clone());
-    let sweeper = server::spawn_sweeper(engine.clone());
-    server::serve(listener, app, shutdown)
+    let node = server::Node::start(
+        engine.clone(),
+        config.public_url.clone(),
+        config.ws.clone(),
+        config.redis.as_deref(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let hub = node.hub.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Upgraded sockets are not requests: tell them to close (1001).
+        hub.shut_down();
+    };
+    server::serve(listener, node.app(), shutdown)
         .await
         .map_err(|e| e.to_string())?;
-    sweeper.abort();
+    drop(node);
     engine.store().close().await;
     tracing::info!("stopped");
     Ok(())

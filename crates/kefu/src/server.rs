@@ -16,7 +16,11 @@ use crate::api::{self, AppState};
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::media::MediaStore;
+use crate::realtime::redis::{RedisError, RedisUrl};
+use crate::realtime::{bus, Hub, Limits};
 use crate::storage::{ConnectError, Store};
+use crate::webhooks::Deliverer;
+use tokio::sync::Notify;
 
 /// Opens storage and media as configured.
 pub async fn open_engine(config: &Config) -> Result<Engine, ConnectError> {
@@ -28,9 +32,75 @@ pub async fn open_engine(config: &Config) -> Result<Engine, ConnectError> {
     Ok(Engine::new(store, MediaStore::new(config.media_dir())))
 }
 
-/// The whole application with its request log.
-pub fn app(engine: Engine, public_url: String) -> Router {
-    api::router(Arc::new(AppState { engine, public_url })).layer(middleware::from_fn(log_request))
+/// Why a node cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    #[error("--redis: {0}")]
+    Redis(#[from] RedisError),
+    #[error("cannot read the installation id: {0}")]
+    Storage(#[from] sqlx::Error),
+}
+
+/// A node's moving parts beside the HTTP server: fan-out to sockets (the
+/// hub, and the bus to other nodes), the sweeper and the webhook deliverer.
+/// Dropping it stops them and tells open sockets the server is going away.
+pub struct Node {
+    pub engine: Engine,
+    pub hub: Hub,
+    public_url: String,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Node {
+    /// Starts the node's background work for `engine`; with `redis`, signals
+    /// travel to and from the other nodes.
+    pub async fn start(
+        engine: Engine,
+        public_url: String,
+        limits: Limits,
+        redis: Option<&str>,
+    ) -> Result<Self, NodeError> {
+        let remote = match redis {
+            Some(url) => Some(bus::Remote {
+                url: RedisUrl::parse(url)?,
+                installation: engine.store().installation_id().await?,
+            }),
+            None => None,
+        };
+        let hub = Hub::new(engine.store().clone(), public_url.clone(), limits);
+        let (signals, mut tasks) = bus::start(hub.clone(), remote);
+        let engine = engine.with_signals(signals);
+        tasks.push(spawn_sweeper(engine.clone()));
+        tasks.push(spawn_webhooks(
+            Deliverer::new(engine.store().clone(), public_url.clone()),
+            hub.stored_notify(),
+        ));
+        Ok(Self {
+            engine,
+            hub,
+            public_url,
+            tasks,
+        })
+    }
+
+    /// The whole HTTP application with its request log.
+    pub fn app(&self) -> Router {
+        let state = AppState {
+            engine: self.engine.clone(),
+            hub: self.hub.clone(),
+            public_url: self.public_url.clone(),
+        };
+        api::router(Arc::new(state)).layer(middleware::from_fn(log_request))
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.hub.shut_down();
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight
@@ -49,11 +119,29 @@ pub async fn serve(
 /// How often the sweeper runs: queue timeouts are this late at most.
 pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// Runs webhook passes: at once while work is waiting, else when messages
+/// are stored or a second passed (retries come due with time).
+fn spawn_webhooks(deliverer: Deliverer, stored: Arc<Notify>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match deliverer.pass().await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "webhook pass failed; retrying"),
+            }
+            tokio::select! {
+                _ = stored.notified() => {}
+                _ = tokio::time::sleep(SWEEP_EVERY) => {}
+            }
+        }
+    })
+}
+
 /// Runs the engine's sweeper (waiting conversations past their deadline are
 /// finished, queues are offered to agents whose shift began, expired access
 /// tokens are forgotten) until the returned task is aborted. Every node runs
 /// one; each step is a compare-and-swap, so they never do a thing twice.
-pub fn spawn_sweeper(engine: Engine) -> tokio::task::JoinHandle<()> {
+fn spawn_sweeper(engine: Engine) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(SWEEP_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

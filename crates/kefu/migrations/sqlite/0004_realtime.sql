@@ -10,6 +10,13 @@ CREATE TABLE event_seqs (
     tenant_id BIGINT PRIMARY KEY REFERENCES tenants(id),
     seq       BIGINT NOT NULL
 );
+-- This installation's id (one row, written at first start). It names the
+-- Redis channel, so installations that share a Redis never hear each other.
+CREATE TABLE installation (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    id        TEXT NOT NULL
+);
+
 -- Messages stored before this migration keep 0 and are never replayed.
 ALTER TABLE messages ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX messages_by_seq ON messages (tenant_id, seq);

@@ -11,6 +11,7 @@ pub mod customers;
 mod form;
 pub mod openapi;
 pub mod v1;
+mod ws;
 
 use std::sync::Arc;
 
@@ -27,6 +28,8 @@ use crate::engine::Engine;
 /// What every handler can reach.
 pub struct AppState {
     pub engine: Engine,
+    /// This node's sockets (`/ws`).
+    pub hub: crate::realtime::Hub,
     /// Where clients reach this server, e.g. `https://kefu.example.com`; media
     /// URLs in responses start with it.
     pub public_url: String,
@@ -118,7 +121,7 @@ fn all_routes() -> Routes {
     let routes = Routes::new()
         .get("/healthz", healthz)
         .get("/openapi.json", openapi::serve);
-    customers::routes(admin::routes(v1::routes(routes)))
+    ws::routes(customers::routes(admin::routes(v1::routes(routes))))
 }
 
 /// Every (method, path) the server routes, in registration order.
@@ -137,8 +140,12 @@ pub fn router(state: SharedState) -> Router {
 
 async fn healthz(State(state): State<SharedState>) -> Response {
     match state.engine.store().ping().await {
-        Ok(()) => Json(json!({ "status": "ok", "storage": state.engine.store().backend() }))
-            .into_response(),
+        Ok(()) => Json(json!({
+            "status": "ok",
+            "storage": state.engine.store().backend(),
+            "sockets": state.hub.open_sockets(),
+        }))
+        .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check: storage unreachable");
             (

@@ -54,8 +54,9 @@ pub fn document() -> Value {
 
 /// The tags of the question-chat dialect's operations.
 #[rustfmt::skip]
-const TAGS: [(&str, &str); 7] = [
+const TAGS: [(&str, &str); 8] = [
     ("meta", "服务状态与文档 / health and this document"),
+    ("events", "实时事件 / real-time events over one WebSocket (docs/api/realtime.md)"),
     ("session", "签发用户session / sessions (kefu's addition)"),
     ("serv", "客服登录与任务 / agent binding and tasks"),
     ("question", "问题 / questions and their lifecycle"),
@@ -274,12 +275,22 @@ fn operations() -> Vec<Op> {
         op("get", "/healthz", "meta", "健康检查 / Health check",
             "Anyone, no credential. Answers whether the storage can be reached.")
             .ok(extend(health("ok"), json!({ "storage": {
-                "type": "string", "enum": ["sqlite", "postgres"] } })))
+                "type": "string", "enum": ["sqlite", "postgres"] },
+                "sockets": { "type": "integer", "description": "WebSockets open on this node" } })))
             .respond("503", "存储不可用 / storage unreachable",
                 json!({ "application/json": { "schema": health("storage unreachable") } })),
         op("get", "/openapi.json", "meta", "接口文档 / This OpenAPI document",
             "Anyone, no credential.")
             .ok(json!({ "type": "object", "description": "OpenAPI 3.0 document" })),
+        op("get", "/ws", "events", "实时事件 / Real-time events (WebSocket)",
+            "Upgrades to a WebSocket that delivers JSON events to a customer (`session`) or an \
+            agent (`session` + `serv_id`); `Authorization: Bearer SESSION` works instead of \
+            `session`. With `cursor`, everything stored after it is replayed first, in order. \
+            Events, client frames, limits and close codes: docs/api/realtime.md.")
+            .query(&["ws_session", "ws_serv_id", "ws_cursor"]).v1()
+            .fail("401", NO_SESSION).fail("403", NOT_AGENT)
+            .fail("429", "2006 连接过多 / too many sockets for this user or tenant")
+            .respond("101", "切换为WebSocket / switching to WebSocket", json!({})),
         op("post", "/v1/session", "session", "签发用户session / Issue a customer session",
             "kefu's addition. The tenant's backend, with its `api_key` and `secret_key` \
             (server-side credentials: never ship them in an app), creates or updates its user \
@@ -598,6 +609,14 @@ fn parameters() -> Value {
         "sort": query("sort", false, json!({ "type": "integer", "enum": [1, -1], "default": -1 }),
             "获取顺序, 默认是倒序-1 / 1 oldest first, -1 newest first (default)"),
         "cursor_question_id": cursor("question_id"),
+        "ws_session": query("session", false, json!({ "type": "string", "minLength": 12,
+            "maxLength": 43 }), "用户或客服的session / the session of a customer or agent \
+            (or `Authorization: Bearer`)"),
+        "ws_serv_id": query("serv_id", false, json!({ "type": "string" }),
+            "客服账号 / the agent bound to the session; absent for customers"),
+        "ws_cursor": query("cursor", false, json!({ "type": "string", "pattern": "^[0-9]+$" }),
+            "上次收到的最后一个事件的cursor / the cursor of the last event received: replay \
+            what was stored after it"),
         "cursor_message_id": cursor("message_id"),
         "cursor_item_id": cursor("item_id"),
         "identify": query("identify", false, schema_ref("Identify"), "APP包名 / app package name"),

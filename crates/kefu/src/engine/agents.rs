@@ -483,7 +483,7 @@ impl Engine {
         state: &str,
     ) -> Result<()> {
         admin.require_admin()?;
-        self.listed_agent(admin, id).await?;
+        let agent = self.listed_agent(admin, id).await?;
         if !admin
             .settings
             .states(plate)
@@ -503,6 +503,8 @@ impl Engine {
         {
             return Err(Error::NotFound(Entity::Agent));
         }
+        let accepting = admin.settings.states(plate).accepting == state;
+        self.announce_agent_status(admin.tenant_id(), &agent.account, plate, state, accepting);
         if plate == Plate::OnlineChat {
             self.drain(admin.tenant_id()).await?;
         }

@@ -57,7 +57,10 @@ impl Engine {
                 .insert_chat_message(question.version, &message)
                 .await?
             {
-                InsertOutcome::Stored => return Ok(message),
+                InsertOutcome::Stored => {
+                    self.signals.stored(message.tenant_id);
+                    return Ok(message);
+                }
                 InsertOutcome::Duplicate(existing) => return same_sender(*existing, &sender),
                 InsertOutcome::StateChanged => {
                     question = self.visible_question(caller, question_id).await?;
@@ -84,7 +87,7 @@ impl Engine {
 
     /// The question if the caller may see it: its own customer, or an agent of
     /// the tenant. Anything else does not exist for the caller.
-    async fn visible_question(
+    pub(super) async fn visible_question(
         &self,
         caller: &Caller,
         question_id: &str,

@@ -8,6 +8,7 @@ mod checkins;
 mod customers;
 mod duties;
 mod groups;
+mod live;
 mod messages;
 mod questions;
 mod routing;
@@ -23,6 +24,7 @@ pub use checkins::{CheckinInput, CheckinView};
 pub use customers::Connected;
 pub use duties::{DutyDay, DutyInput, DutyText};
 pub use groups::GroupView;
+pub use live::Presence;
 pub use messages::Upload;
 pub use questions::{CustomerList, CustomerProfile};
 pub use routing::Routed;
@@ -92,6 +94,7 @@ pub enum Entity {
     Item,
     Group,
     Duty,
+    Webhook,
 }
 
 impl std::fmt::Display for Entity {
@@ -104,6 +107,7 @@ impl std::fmt::Display for Entity {
             Entity::Item => "item",
             Entity::Group => "group",
             Entity::Duty => "duty",
+            Entity::Webhook => "webhook",
         })
     }
 }
@@ -125,6 +129,8 @@ pub struct Engine {
     store: Store,
     media: MediaStore,
     throttle: std::sync::Arc<throttle::LoginThrottle>,
+    /// Where changes are announced to sockets (nowhere until a node sets it).
+    signals: crate::realtime::Signals,
 }
 
 impl Engine {
@@ -133,6 +139,7 @@ impl Engine {
             store,
             media,
             throttle: Default::default(),
+            signals: Default::default(),
         }
     }
 

@@ -66,6 +66,7 @@ impl Engine {
             deadline: deadline(&settings, created_at),
         };
         self.store.insert_conversation(&row, labels).await?;
+        self.announce_question(&row, &s.user_id);
         Ok(row)
     }
 
@@ -311,6 +312,12 @@ impl Engine {
                 notice,
             };
             if self.store.apply_transition(&step).await? {
+                let pushed = question.queue_seq.is_some();
+                let queue_moved = pushed
+                    && (before.status == Status::Waiting)
+                        != (transition.next.status == Status::Waiting);
+                self.announce_steps(tenant_id, std::slice::from_ref(&step), queue_moved)
+                    .await;
                 let freed = before.status == Status::Serving && transition.next != before;
                 if freed || transition.next.status == Status::Waiting {
                     self.drain(tenant_id).await?;

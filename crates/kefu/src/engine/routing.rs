@@ -64,6 +64,7 @@ impl Engine {
                 plan_drain(tenant_id, settings, &local, snapshot)
             })
             .await?;
+        self.announce_steps(tenant_id, &outcome.applied, true).await;
         if outcome.stale {
             self.drain(tenant_id).await?;
         }
@@ -95,6 +96,7 @@ impl Engine {
                     plan_drain(tenant_id, &settings, &local, snapshot)
                 })
                 .await?;
+            self.announce_steps(tenant_id, &outcome.applied, true).await;
             if !outcome.stale {
                 return Ok(());
             }
@@ -182,6 +184,8 @@ impl Engine {
             if let Some(e) = refusal {
                 return Err(e);
             }
+            self.announce_steps(tenant_id, &outcome.applied, false)
+                .await;
             if !outcome.stale {
                 // The agent it left has room now.
                 self.drain(tenant_id).await?;

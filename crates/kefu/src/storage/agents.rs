@@ -129,6 +129,15 @@ pub enum Plate {
 }
 
 impl Plate {
+    /// The seed's module number: 1 tickets, 2 online chat, 3 call center.
+    pub fn code(self) -> i64 {
+        match self {
+            Plate::Tickets => 1,
+            Plate::OnlineChat => 2,
+            Plate::CallCenter => 3,
+        }
+    }
+
     fn column(self) -> &'static str {
         match self {
             Plate::Tickets => "ticket_state",

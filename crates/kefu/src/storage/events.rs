@@ -26,6 +26,24 @@ pub enum Reader {
 }
 
 impl Store {
+    /// This installation's id, made at first call (every node of one
+    /// installation shares the database, so they read the same one).
+    pub async fn installation_id(&self) -> Result<String> {
+        let fresh = crate::ids::random_token(16);
+        with_pool!(self, write, pool => {
+            sqlx::query(
+                "INSERT INTO installation (singleton, id) VALUES (1, $1)
+                 ON CONFLICT (singleton) DO NOTHING",
+            )
+            .bind(&fresh)
+            .execute(pool)
+            .await?;
+            sqlx::query_scalar("SELECT id FROM installation WHERE singleton = 1")
+                .fetch_one(pool)
+                .await
+        })
+    }
+
     /// The tenant's last message number (0 before its first message).
     pub async fn last_seq(&self, tenant_id: i64) -> Result<i64> {
         with_pool!(self, read, pool => {

@@ -234,6 +234,39 @@ impl Store {
         })
     }
 
+    /// This customer's pushed conversations waiting in the queue, with their
+    /// places (1 = next).
+    pub async fn queued_of_customer(
+        &self,
+        tenant_id: i64,
+        customer_id: &str,
+    ) -> Result<Vec<(String, i64)>> {
+        with_pool!(self, read, pool => {
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM conversations
+                 WHERE tenant_id = $1 AND customer_id = $2 AND status = $3 AND queue_seq IS NOT NULL",
+            )
+            .bind(tenant_id)
+            .bind(customer_id)
+            .bind(Status::Waiting.code())
+            .fetch_all(pool)
+            .await?;
+            let mut places = Vec::with_capacity(ids.len());
+            for id in ids {
+                let place: Option<i64> = sqlx::query_scalar(QUEUE_POSITION)
+                    .bind(tenant_id)
+                    .bind(&id)
+                    .bind(Status::Waiting.code())
+                    .fetch_optional(pool)
+                    .await?;
+                if let Some(place) = place {
+                    places.push((id, place));
+                }
+            }
+            Ok(places)
+        })
+    }
+
     /// Whether the tenant has pushed conversations waiting.
     pub async fn has_queue(&self, tenant_id: i64) -> Result<bool> {
         with_pool!(self, read, pool => {

@@ -152,6 +152,12 @@ impl From<Error> for AdminError {
                 Some("dutyId"),
                 "the schedule does not exist",
             ),
+            Error::NotFound(Entity::Webhook) => Self::new(
+                S::NOT_FOUND,
+                10040,
+                Some("id"),
+                "the webhook does not exist",
+            ),
             Error::NotFound(_) => Self::not_found(message),
             Error::Conflict(_)
             | Error::Rule(_)

@@ -42,6 +42,8 @@ const UNKNOWN_SID: &str = "10021 the caller is in the recycle bin; 10030 not an 
 an unknown sId answers exactly {\"status\":403,\"message\":\"The sId does not exist\"}";
 const NO_AGENT: &str = "10011 该客服不存在 / no such agent (unknown, purged, or another tenant's)";
 const NO_GROUP: &str = "10040 the group does not exist (`field` groupId)";
+const NO_WEBHOOK: &str = "10040 the webhook does not exist (unknown, or another tenant's; \
+`field` id)";
 const NO_DUTY: &str = "10040 the schedule does not exist or the dutyId is malformed \
 (`field` dutyId)";
 
@@ -115,13 +117,14 @@ impl Op {
 
 /// The tags of this dialect's operations.
 #[rustfmt::skip]
-pub const TAGS: [(&str, &str); 6] = [
+pub const TAGS: [(&str, &str); 7] = [
     ("supports", "客服接口 / agents, search and the recycle bin"),
     ("permissions", "权限与客服状态 / call-center permission, per-module status"),
     ("signin", "客服签到 / check-ins"),
     ("schedules", "客服排班 / duty schedules"),
     ("supportgroups", "分组 / departments (kefu's addition)"),
     ("settings", "设置 / tenant settings for this API (kefu's addition)"),
+    ("webhooks", "Webhooks: the tenant's events POSTed, signed, to its systems (kefu's addition)"),
 ];
 
 #[rustfmt::skip]
@@ -353,6 +356,51 @@ pub fn operations() -> Vec<Op> {
                 template, config, keep_transcripts, base or access_token_ttl); 10012 a \
                 plate_states key other than 1, 2, 3")
             .answer(schema_ref("SettingsEnvelope"), json!({ "settings": settings_example() })),
+        call("get", "/api/v1/webhooks.json", "webhooks", "List webhooks (kefu's addition)",
+            &ADMIN, "The tenant's webhooks by id. Never shows their signing secrets.")
+            .query(&["admin_page", "admin_per_page"]).error("400", BAD)
+            .answer(schema_ref("WebhookList"), json!({ "webhooks": [webhook_example()],
+                "count": 1, "next_page": null, "previous_page": null })),
+        call("post", "/api/v1/webhooks.json", "webhooks", "Create a webhook (kefu's addition)",
+            &ADMIN,
+            "Registers a URL that receives the tenant's events stored from now on (no backfill) \
+            as signed POSTs (docs/api/admin.md, Webhooks: payload, headers, signature, retries). \
+            Answers with a `Location` header and the webhook with its `secret`, shown this once \
+            and never again. At most 20 webhooks per tenant.")
+            .json("WebhookCreateRequest", json!({ "webhook": { "url":
+                "https://hooks.example.com/kefu", "events": ["message", "finished"],
+                "active": true } }))
+            .error("409", "10050 the tenant already has 20 webhooks")
+            .answer(schema_ref("WebhookCreated"), json!({ "webhook": webhook_created_example() })),
+        call("get", "/api/v1/webhooks/{id}", "webhooks", "Show a webhook (kefu's addition)",
+            &ADMIN, "One webhook, without its secret.")
+            .id("path_webhook_id").error("404", NO_WEBHOOK)
+            .answer(schema_ref("WebhookEnvelope"), json!({ "webhook": webhook_example() })),
+        call("put", "/api/v1/webhooks/{id}", "webhooks", "Change a webhook (kefu's addition)",
+            &ADMIN,
+            "Changes the fields given, all or none. The secret never changes: delete the \
+            webhook and create another to rotate it. Switched back on (`active`), a webhook \
+            receives events stored from then on; deliveries queued before keep their turn.")
+            .id("path_webhook_id")
+            .json("WebhookUpdateRequest", json!({ "webhook": { "events": ["*"],
+                "active": false } }))
+            .error("404", NO_WEBHOOK)
+            .answer(schema_ref("WebhookEnvelope"), json!({ "webhook": webhook_example() })),
+        call("delete", "/api/v1/webhooks/{id}", "webhooks", "Delete a webhook (kefu's addition)",
+            &ADMIN, "Deletes it and its delivery log; pending deliveries are dropped. Answers \
+            the webhook as it was.")
+            .id("path_webhook_id").no_body().error("404", NO_WEBHOOK)
+            .answer(schema_ref("WebhookEnvelope"), json!({ "webhook": webhook_example() })),
+        call("get", "/api/v1/webhooks/{id}/deliveries.json", "webhooks",
+            "A webhook's delivery log (kefu's addition)", &ADMIN,
+            "One delivery per event sent (or being sent) to the webhook, newest first: its \
+            state, attempts, the receiver's last HTTP status or the last error, and when the \
+            next attempt is due.")
+            .id("path_webhook_log")
+            .query(&["admin_page", "admin_per_page"])
+            .error("400", BAD).error("404", NO_WEBHOOK)
+            .answer(schema_ref("WebhookDeliveryList"), json!({ "deliveries":
+                [delivery_example()], "count": 1, "next_page": null, "previous_page": null })),
     ]
 }
 
@@ -393,6 +441,24 @@ fn create_example() -> Value {
             { "key": "field_11", "value": ["北京市", "丰台区", "丰科万达"] },
         ],
     }})
+}
+
+fn webhook_example() -> Value {
+    json!({ "id": 7, "url": "https://hooks.example.com/kefu", "events": ["message", "finished"],
+        "active": true, "created_at": "2024-03-01 09:00:00", "updated_at": "2024-03-01 09:00:00" })
+}
+
+fn webhook_created_example() -> Value {
+    let mut webhook = webhook_example();
+    webhook["secret"] = json!("whsec_k3J9sQ0aZx7LmP2vB8nR4tY6wE1uI5oA");
+    webhook
+}
+
+fn delivery_example() -> Value {
+    json!({ "id": "0190f5c3a1e4000012ab34cd", "event": "message", "state": "pending",
+        "attempts": 2, "last_status": 503, "last_error": "answered 503 Service Unavailable",
+        "created_at": "2024-03-01 09:30:00", "delivered_at": null,
+        "next_attempt_at": "2024-03-01 09:30:04" })
 }
 
 fn group_example() -> Value {
@@ -446,9 +512,10 @@ const ERROR_CODES: [(&str, &str); 16] = [
     ("10021", "the agent is in the recycle bin or purged (403)"),
     ("10022", "too many failed logins, see Retry-After (429)"),
     ("10030", "not allowed for this caller's role (403)"),
-    ("10040", "not found: endpoint, group or dutyId (404)"),
+    ("10040", "not found: endpoint, group, dutyId or webhook (404)"),
     ("10041", "method not allowed (405)"),
-    ("10050", "conflict: name taken, schedule started, self-demotion or self-deletion (409)"),
+    ("10050", "conflict: name taken, schedule started, self-demotion or self-deletion, \
+        webhook limit (20 per tenant) (409)"),
     ("10090", "storage unavailable, retry later (503)"),
     ("10099", "internal error (500)"),
 ];
@@ -501,6 +568,7 @@ pub fn schemas() -> Value {
         duty_schemas(),
         group_schemas(),
         settings_schemas(),
+        webhook_schemas(),
     ];
     groups.into_iter().fold(json!({}), super::merged)
 }
@@ -804,6 +872,75 @@ fn group_schemas() -> Value {
     })
 }
 
+/// Webhooks.
+#[rustfmt::skip]
+fn webhook_schemas() -> Value {
+    let mut names: Vec<&str> = crate::domain::message::EVENT_NAMES.to_vec();
+    names.push("*");
+    let events = json!({ "type": "array", "minItems": 1, "uniqueItems": true,
+        "items": { "type": "string", "enum": names },
+        "description": "event names (the stored events of docs/api/realtime.md), or [\"*\"] \
+            for all; in requests also one string of names joined by commas" });
+    let target = url("where events are POSTed: an http(s) URL of at most 512 characters \
+        (loopback and private addresses allowed: the enterprise's own systems)");
+    let active = json!({ "type": "boolean", "default": true,
+        "description": "false pauses it: nothing is queued or sent; in requests also 1 or 0" });
+    let props = || json!({
+        "id": sid("webhook id"), "url": target, "events": schema_ref("WebhookEvents"),
+        "active": active, "created_at": datetime("created"), "updated_at": datetime("changed"),
+    });
+    let fields = ["id", "url", "events", "active", "created_at", "updated_at"];
+    let mut with_secret = props();
+    with_secret["secret"] = json!({ "type": "string", "pattern": "^whsec_[A-Za-z0-9]{32}$",
+        "description": "the HMAC-SHA256 signing key, shown only in this answer" });
+    let mut secret_fields = fields.to_vec();
+    secret_fields.push("secret");
+    let input = |required: &[&str]| object(&["webhook"], json!({ "webhook": object(required,
+        json!({ "url": target, "events": schema_ref("WebhookEvents"), "active": active })) }));
+    let time = |what: &str| {
+        let mut t = datetime(what);
+        t["nullable"] = json!(true);
+        t
+    };
+    json!({
+        "WebhookEvents": events,
+        "Webhook": object(&fields, props()),
+        "WebhookWithSecret": object(&secret_fields, with_secret),
+        "WebhookCreateRequest": input(&["url", "events"]),
+        "WebhookUpdateRequest": input(&[]),
+        "WebhookEnvelope": wrap("webhook", "Webhook"),
+        "WebhookCreated": wrap("webhook", "WebhookWithSecret"),
+        "WebhookList": object(&["webhooks", "count", "next_page", "previous_page"], json!({
+            "webhooks": { "type": "array", "items": schema_ref("Webhook") },
+            "count": count(), "next_page": link("the next page, or null"),
+            "previous_page": link("the previous page, or null"),
+        })),
+        "WebhookDelivery": object(&["id", "event", "state", "attempts", "last_status",
+            "last_error", "created_at", "delivered_at", "next_attempt_at"], json!({
+            "id": string("delivery id, also sent as X-Kefu-Delivery and the payload's id"),
+            "event": string("the event name"),
+            "state": strings("pending (queued or retrying), delivered (a 2xx answer) or failed \
+                (12 attempts without one)", &["pending", "delivered", "failed"]),
+            "attempts": { "type": "integer", "description": "attempts made (or in flight)" },
+            "last_status": { "type": "integer", "nullable": true,
+                "description": "the receiver's HTTP status at the last attempt; null if it \
+                    gave none (no connection, time-out)" },
+            "last_error": { "type": "string", "nullable": true,
+                "description": "why the last attempt failed, briefly; null once delivered" },
+            "created_at": datetime("queued"),
+            "delivered_at": time("when a 2xx answer came, or null"),
+            "next_attempt_at": time("when the next attempt is due (while one is in flight: \
+                when it may be retried), or null once delivered or failed"),
+        })),
+        "WebhookDeliveryList": object(&["deliveries", "count", "next_page", "previous_page"],
+            json!({
+            "deliveries": { "type": "array", "items": schema_ref("WebhookDelivery") },
+            "count": count(), "next_page": link("the next page, or null"),
+            "previous_page": link("the previous page, or null"),
+        })),
+    })
+}
+
 /// Settings.
 #[rustfmt::skip]
 fn settings_schemas() -> Value {
@@ -973,6 +1110,10 @@ pub fn parameters() -> Value {
         "endDT": query("endDT", false, json!({ "type": "string", "format": "date" }),
             "结束日期 / last date, YYYY-MM-DD (default startDT + 30 days)"),
         "sid": query("sid", false, json!({ "type": "integer" }), "客服id / only this agent"),
+        "path_webhook_id": path("^[1-9][0-9]*\\.json$", "7.json",
+            "the webhook id followed by .json, e.g. 7.json"),
+        "path_webhook_log": path("^[1-9][0-9]*$", "7",
+            "the webhook id, e.g. 7 (here without .json: the path goes on)"),
         "dutyId": query("dutyId", true, json!({ "type": "string",
             "example": "12_2030-01-02_k3J9sQ0aZx7Lm" }), "排班id / the shift"),
     })

@@ -57,7 +57,7 @@ impl V1Error {
         Self::new(StatusCode::NOT_FOUND, 3005, None, "media not found")
     }
 
-    fn new(
+    pub fn new(
         http: StatusCode,
         code: u32,
         field: Option<&'static str>,
@@ -88,7 +88,9 @@ impl From<Error> for V1Error {
             Error::NotFound(Entity::Template) => (S::NOT_FOUND, 3003, Some("template_id")),
             Error::NotFound(Entity::Item) => (S::NOT_FOUND, 3004, Some("item_id")),
             Error::NotFound(Entity::Agent) => (S::NOT_FOUND, 3006, Some("serv_id")),
-            Error::NotFound(Entity::Group | Entity::Duty) => (S::NOT_FOUND, 3000, None),
+            Error::NotFound(Entity::Group | Entity::Duty | Entity::Webhook) => {
+                (S::NOT_FOUND, 3000, None)
+            }
             Error::TooManyAttempts { .. } => (S::TOO_MANY_REQUESTS, 2005, Some("serv_id")),
             Error::Rule(rule) => (S::CONFLICT, rule_code(*rule), Some("question_id")),
             Error::ClientIdTaken => (S::CONFLICT, 4006, Some("client_msg_id")),

@@ -6,7 +6,7 @@ pub mod error;
 mod messages;
 mod params;
 mod questions;
-pub(super) mod render;
+pub(crate) mod render;
 mod serv;
 mod templates;
 

@@ -1,0 +1,123 @@
+//! `GET /ws`: the one WebSocket endpoint of customers and agents
+//! (docs/api/realtime.md). It authenticates like seed 003 over HTTP and
+//! answers a refused upgrade with seed 003's error body; `socket` runs the
+//! open connection.
+
+mod frames;
+mod socket;
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::v1::error::V1Error;
+use super::{Routes, SharedState};
+use crate::engine::{Caller, CUSTOMER_TOKEN_LEN, SESSION_LEN};
+use crate::realtime::{Refused, Who};
+
+/// Largest frame a client may send (a text message is at most 5,000 characters).
+const MAX_CLIENT_FRAME: usize = 64 * 1024;
+/// tungstenite reserves its read buffer per socket (128 KiB unless told):
+/// client frames are small, so a small buffer keeps idle sockets cheap.
+const READ_BUFFER: usize = 4 * 1024;
+const WRITE_BUFFER: usize = 4 * 1024;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/ws", upgrade)
+}
+
+#[derive(Default, Deserialize)]
+struct Query {
+    session: Option<String>,
+    serv_id: Option<String>,
+    cursor: Option<String>,
+}
+
+async fn upgrade(
+    State(state): State<SharedState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    match open(&state, raw.as_deref().unwrap_or(""), &headers).await {
+        Ok(start) => ws
+            .read_buffer_size(READ_BUFFER)
+            .write_buffer_size(WRITE_BUFFER)
+            .max_message_size(MAX_CLIENT_FRAME)
+            .max_frame_size(MAX_CLIENT_FRAME)
+            .on_upgrade(move |ws| socket::run(state, ws, start)),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Everything a socket needs once upgraded.
+pub(super) struct Start {
+    pub caller: Caller,
+    pub registration: crate::realtime::Registration,
+    /// Where its replay starts: the client's cursor, or the tenant's last
+    /// stored event when it gave none.
+    pub cursor: i64,
+}
+
+/// Authenticates, reads the cursor and takes a place in the hub (limits).
+async fn open(state: &SharedState, raw: &str, headers: &HeaderMap) -> Result<Start, V1Error> {
+    let query: Query = serde_urlencoded::from_str(raw)
+        .map_err(|e| V1Error::bad_encoding("query", e.to_string()))?;
+    let session = match (&query.session, bearer(headers)) {
+        (Some(session), _) => session.clone(),
+        (None, Some(token)) => token,
+        (None, None) => return Err(V1Error::missing("session")),
+    };
+    let len = session.chars().count();
+    if len != SESSION_LEN && len != CUSTOMER_TOKEN_LEN {
+        return Err(V1Error::invalid(
+            "session",
+            "session must be 12 characters (or a 43-character customer token)",
+        ));
+    }
+    let cursor = match &query.cursor {
+        Some(raw) => Some(
+            raw.parse::<i64>()
+                .ok()
+                .filter(|c| *c >= 0)
+                .ok_or_else(|| V1Error::invalid("cursor", "cursor must be one the server sent"))?,
+        ),
+        None => None,
+    };
+    let engine = &state.engine;
+    let caller = match &query.serv_id {
+        Some(serv_id) => Caller::Agent(engine.agent(&session, serv_id).await?),
+        None => Caller::Customer(engine.session(&session).await?),
+    };
+    let who = match &caller {
+        Caller::Customer(s) => Who::Customer(s.customer_id.clone()),
+        Caller::Agent(a) => Who::Agent(a.agent.id),
+    };
+    let tenant = caller.tenant_id();
+    let head = engine
+        .store()
+        .last_seq(tenant)
+        .await
+        .map_err(crate::engine::Error::from)?;
+    let registration = state.hub.register(tenant, who, head).map_err(|refused| {
+        let why = match refused {
+            Refused::TenantFull => "the tenant has too many open sockets on this server",
+            Refused::UserFull => "this user has too many open sockets",
+        };
+        V1Error::new(StatusCode::TOO_MANY_REQUESTS, 2006, None, why)
+    })?;
+    Ok(Start {
+        caller,
+        registration,
+        cursor: cursor.unwrap_or(head),
+    })
+}
+
+/// `Authorization: Bearer TOKEN`.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?.trim();
+    (!token.is_empty()).then(|| token.to_owned())
+}

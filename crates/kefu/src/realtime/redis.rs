@@ -1,1 +1,0 @@
-//! A minimal Redis client (being written).
