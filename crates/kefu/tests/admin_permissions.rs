@@ -62,7 +62,7 @@ struct Route {
     method: &'static str,
     /// Placeholders: {agent} (the subject agent), {victim} (the agent that
     /// destructive routes act on), {group}, {spare_group}, {duty},
-    /// {spare_duty}, {t2_admin}.
+    /// {spare_duty}, {webhook}, {spare_webhook}, {t2_admin}.
     path: &'static str,
     body: Option<&'static str>,
     access: Access,
@@ -77,6 +77,7 @@ struct Route {
 const LIST: bool = true;
 const ONE: bool = false;
 const SCHEDULES: &str = "/api/v1/schedules.json?startDT=2099-06-01&endDT=2099-06-30";
+const WEBHOOKS: &str = "/api/v1/webhooks.json";
 
 #[rustfmt::skip]
 const fn route(method: &'static str, path: &'static str, body: Option<&'static str>, access: Access, other_tenant: OtherTenant, list: bool, read_back: Option<&'static str>) -> Route {
@@ -114,6 +115,14 @@ const ROUTES: &[Route] = &[
     route("GET",    "/api/v1/supportgroups/{group}/supports.json", None, Admin, NotFound, LIST, None),
     route("GET",    "/api/v1/settings.json", None, Admin, Own, ONE, None),
     route("PUT",    "/api/v1/settings.json", Some(r#"{"settings": {"utc_offset": 5.5}}"#), Admin, Own, ONE, Some("/api/v1/settings.json")),
+    // Webhook URLs and delivery logs are for admins only, reads included.
+    route("GET",    WEBHOOKS, None, Admin, Own, LIST, None),
+    route("POST",   WEBHOOKS, Some(r#"{"webhook": {"url": "https://hooks.example.com/new", "events": ["*"]}}"#), Admin, Own, ONE, Some(WEBHOOKS)),
+    route("GET",    "/api/v1/webhooks/{webhook}.json", None, Admin, NotFound, ONE, None),
+    route("PUT",    "/api/v1/webhooks/{webhook}.json", Some(r#"{"webhook": {"url": "https://hooks.example.com/changed", "events": ["message"]}}"#), Admin, NotFound, ONE, Some("/api/v1/webhooks/{webhook}.json")),
+    route("DELETE", "/api/v1/webhooks/{spare_webhook}.json", None, Admin, NotFound, ONE, Some("/api/v1/webhooks/{spare_webhook}.json")),
+    // The fixture's log is empty: the row checks access, not contents.
+    route("GET",    "/api/v1/webhooks/{webhook}/deliveries.json", None, Admin, NotFound, ONE, None),
 ];
 
 /// The callers of the matrix.
@@ -204,6 +213,16 @@ async fn another_tenants_admin_cannot_see_or_touch_the_tenant(app: TestApp) {
     let groups = groups["supportgroups"].as_array().unwrap();
     let names: Vec<&str> = groups.iter().map(|g| g["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["售前", "售后"]);
+    let hooks = app.api_get(WEBHOOKS, &t2).await;
+    let hooks = hooks["webhooks"].as_array().unwrap();
+    let urls: Vec<&str> = hooks.iter().map(|w| w["url"].as_str().unwrap()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://hooks.example.com/globex",
+            "https://hooks.example.com/new"
+        ]
+    );
 }
 
 /// The table must name every route the server mounts under /api/v1.
@@ -221,7 +240,7 @@ fn the_matrix_covers_every_route() {
     mounted.sort();
     tested.sort();
     assert_eq!(tested, mounted);
-    assert_eq!(tested.len(), 26);
+    assert_eq!(tested.len(), 32);
 }
 
 async fn ten_failed_logins_lock_the_account_even_for_the_right_password(app: TestApp) {
@@ -387,7 +406,8 @@ async fn unknown_routes_wrong_methods_and_non_json_bodies(app: TestApp) {
 
 // ---- helpers ----
 
-/// Ids one tenant's rows carry in answers: ("agent" | "group" | "duty", id).
+/// Ids one tenant's rows carry in answers: ("agent" | "group" | "duty" |
+/// "webhook", id).
 type Ids = Vec<(&'static str, String)>;
 
 struct Fixture {
@@ -403,12 +423,14 @@ struct Fixture {
     spare_group: i64,
     duty: String,
     spare_duty: String,
+    webhook: i64,
+    spare_webhook: i64,
     t1_ids: Ids,
     t2_ids: Ids,
 }
 
-/// Two tenants with agents, groups, schedules and check-ins; the first one's
-/// clock is UTC+9.
+/// Two tenants with agents, groups, schedules, check-ins and webhooks; the
+/// first one's clock is UTC+9.
 async fn setup(app: &TestApp) -> Fixture {
     let t1 = app.tenant("Acme").await;
     let t2 = app.tenant("Globex").await;
@@ -423,6 +445,8 @@ async fn setup(app: &TestApp) -> Fixture {
     let zhao_path = format!("/api/v1/supports/{}.json", zhao.id);
     ok(app, Method::PUT, &zhao_path, &admin, Some(join)).await;
     let duties = create_duties(app, &admin, zhao.id, 2).await;
+    let webhook = create_webhook(app, &admin, "acme").await;
+    let spare_webhook = create_webhook(app, &admin, "acme-spare").await;
     check_in(app, &zhao.login()).await;
     let li_path = format!("/api/v1/supports/{}.json", li.id);
     let deleted = ok(app, Method::DELETE, &li_path, &admin, None).await;
@@ -440,20 +464,25 @@ async fn setup(app: &TestApp) -> Fixture {
     let t2_admin = t2.admin();
     let t2_group = create_group(app, &t2_admin, "售前").await;
     let t2_duties = create_duties(app, &t2_admin, t2.admin_id, 1).await;
+    let t2_webhook = create_webhook(app, &t2_admin, "globex").await;
     check_in(app, &t2_admin).await;
 
-    let ids = |agents: &[i64], groups: &[i64], duties: &[String]| -> Ids {
+    let ids = |agents: &[i64], groups: &[i64], duties: &[String], hooks: &[i64]| -> Ids {
         let agents = agents.iter().map(|id| ("agent", id.to_string()));
         let groups = groups.iter().map(|id| ("group", id.to_string()));
         let duties = duties.iter().map(|id| ("duty", id.clone()));
-        agents.chain(groups).chain(duties).collect()
+        let hooks = hooks.iter().map(|id| ("webhook", id.to_string()));
+        agents.chain(groups).chain(duties).chain(hooks).collect()
     };
     let t1_agents = [t1.admin_id, zhao.id, qian.id, sun.id, li.id];
+    let t1_hooks = [webhook, spare_webhook];
     Fixture {
-        t1_ids: ids(&t1_agents, &[group, spare_group], &duties),
-        t2_ids: ids(&[t2.admin_id], &[t2_group], &t2_duties),
+        t1_ids: ids(&t1_agents, &[group, spare_group], &duties, &t1_hooks),
+        t2_ids: ids(&[t2.admin_id], &[t2_group], &t2_duties, &[t2_webhook]),
         duty: duties[0].clone(),
         spare_duty: duties[1].clone(),
+        webhook,
+        spare_webhook,
         t1,
         t2,
         zhao,
@@ -479,6 +508,8 @@ impl Fixture {
             .replace("{group}", &self.group.to_string())
             .replace("{spare_duty}", &self.spare_duty)
             .replace("{duty}", &self.duty)
+            .replace("{spare_webhook}", &self.spare_webhook.to_string())
+            .replace("{webhook}", &self.webhook.to_string())
             .replace("{t2_admin}", &self.t2.admin_id.to_string())
     }
 
@@ -650,6 +681,14 @@ async fn create_duties(app: &TestApp, admin: &Login, sid: i64, count: usize) -> 
         .collect()
 }
 
+/// A webhook for every event at `https://hooks.example.com/{name}`; returns its id.
+async fn create_webhook(app: &TestApp, admin: &Login, name: &str) -> i64 {
+    let url = format!("https://hooks.example.com/{name}");
+    let body = json!({ "webhook": { "url": url, "events": ["*"] } });
+    let created = ok(app, Method::POST, WEBHOOKS, admin, Some(body)).await;
+    created["webhook"]["id"].as_i64().unwrap()
+}
+
 async fn check_in(app: &TestApp, login: &Login) {
     let body = json!({ "signIn": { "type": "签到", "remark": "早" } });
     ok(app, Method::POST, "/api/v1/signin.json", login, Some(body)).await;
@@ -697,7 +736,7 @@ fn header(r: &ApiResponse, name: reqwest::header::HeaderName) -> String {
         .to_owned()
 }
 
-/// The agent, group and schedule ids an answer names.
+/// The agent, group, schedule and webhook ids an answer names.
 fn named_ids(v: &Value) -> Ids {
     let text = |v: &Value| match v {
         Value::String(s) => s.clone(),
@@ -715,6 +754,15 @@ fn named_ids(v: &Value) -> Ids {
                         out.extend(ids.map(|id| ("group", id.to_owned())));
                     }
                     "dutyId" => out.push(("duty", text(value))),
+                    "webhook" | "webhooks" => {
+                        let hooks = match value {
+                            Value::Array(items) => items.iter().collect(),
+                            one => vec![one],
+                        };
+                        let ids = hooks.into_iter().filter_map(|w| w.get("id"));
+                        out.extend(ids.map(|id| ("webhook", text(id))));
+                        out.extend(named_ids(value));
+                    }
                     _ => out.extend(named_ids(value)),
                 }
             }

@@ -6,6 +6,7 @@
 //! it); without it they report that they were skipped.
 #![allow(dead_code)]
 
+pub mod node;
 pub mod ws;
 
 use std::path::PathBuf;
@@ -13,6 +14,8 @@ use std::path::PathBuf;
 use kefu::engine::{Engine, TenantCredentials};
 use kefu::ids::random_token;
 use kefu::media::MediaStore;
+use kefu::realtime::Limits;
+use kefu::server::Node;
 use kefu::storage::Store;
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -66,7 +69,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    sweeper: tokio::task::JoinHandle<()>,
+    /// The node's background work (fan-out, sweeper, webhooks).
+    node: Option<Node>,
     data_dir: PathBuf,
     pg_schema: Option<(String, String)>,
 }
@@ -167,12 +171,14 @@ impl TestApp {
         let engine = Engine::new(store, MediaStore::new(data_dir.join("media")));
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        let app = kefu::server::app(engine.clone(), base.clone());
+        let node = Node::start(engine, base.clone(), Limits::default(), None)
+            .await
+            .expect("start the node");
+        let engine = node.engine.clone();
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(kefu::server::serve(listener, app, async {
+        let server = tokio::spawn(kefu::server::serve(listener, node.app(), async {
             stopped.await.ok();
         }));
-        let sweeper = kefu::server::spawn_sweeper(engine.clone());
         if std::env::var("KEFU_TEST_LOG").is_ok() {
             let _ = tracing_subscriber::fmt().with_env_filter("info").try_init();
         }
@@ -182,7 +188,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             stop: Some(stop),
             server: Some(server),
-            sweeper,
+            node: Some(node),
             data_dir,
             pg_schema,
         })
@@ -482,7 +488,7 @@ pub fn assert_v1_error(result: &(u16, Value), http: u16, code: u64, field: Optio
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        self.sweeper.abort();
+        drop(self.node.take());
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -1,0 +1,504 @@
+//! Several `kefu` nodes on one PostgreSQL database and one Redis, as the real
+//! binary runs them: a customer on one node and an agent on another chat
+//! live, agents on both nodes racing for the same questions claim each once,
+//! and a Redis outage delays but never loses a stored message.
+//!
+//! Needs `KEFU_TEST_POSTGRES_URL` and `KEFU_TEST_REDIS_URL`; without them each
+//! test reports that it was skipped.
+
+#![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::node::{
+    agent, ask, create_tenant, serve, session, Http, Node, Socket, TempDir, TenantKeys, User,
+};
+use common::{assert_v1_error, POSTGRES_ENV};
+use serde_json::{json, Value};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+const REDIS_ENV: &str = "KEFU_TEST_REDIS_URL";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_customer_on_one_node_and_an_agent_on_another_chat_live() {
+    let Some((postgres, redis)) =
+        services("a_customer_on_one_node_and_an_agent_on_another_chat_live")
+    else {
+        return;
+    };
+    let c = Cluster::start("chat", &postgres, &redis).await;
+    let kim = session(&c.a.http, &c.tenant, "kim").await;
+    let alice = agent(&c.a.http, &c.b.http, &c.tenant, "alice").await;
+    let question = ask(&c.a.http, &kim, "退款进度").await;
+
+    let (mut kim_ws, hello) = Socket::open(&c.a.base, &kim.query()).await;
+    assert_eq!(
+        (&hello["role"], &hello["user_id"]),
+        (&json!("customer"), &json!("kim")),
+        "{hello}"
+    );
+    let (mut alice_ws, hello) = Socket::open(&c.b.base, &alice.query()).await;
+    assert_eq!(
+        (&hello["role"], &hello["serv_id"]),
+        (&json!("agent"), &json!("alice")),
+        "{hello}"
+    );
+
+    // alice claims on node B; kim's socket on node A hears of it.
+    let (status, body) = serve(&c.b.http, &alice, &question).await;
+    assert_eq!(status, 200, "serve: {body}");
+    let assigned = kim_ws.next_stored(&question).await;
+    assert_eq!(assigned["event"], "assigned", "{assigned}");
+    assert_eq!(assigned["message"]["sender"], "alice", "{assigned}");
+    assert_eq!(assigned["message"]["sender_type"], 2, "{assigned}");
+    assert_eq!(assigned["message"]["type"], 4, "{assigned}");
+    assert_eq!(assigned["message"]["action"], 1, "{assigned}");
+    let on_b = alice_ws.next_stored(&question).await;
+    assert_eq!(on_b["event"], "assigned", "{on_b}");
+    assert_eq!(
+        on_b["message"], assigned["message"],
+        "the same notice on both nodes"
+    );
+
+    // kim writes over the socket on A; alice reads it on B.
+    kim_ws
+        .send(json!({"type": "send", "ref": "k-1", "question_id": question, "text": "在吗？"}))
+        .await;
+    let ack = kim_ws.expect("kim's ack", |e| e["ref"] == "k-1").await;
+    assert_eq!(ack["event"], "ack", "{ack}");
+    let from_kim = alice_ws.next_stored(&question).await;
+    assert_eq!(from_kim["event"], "message", "{from_kim}");
+    assert_eq!(
+        from_kim["message"]["message_id"], ack["message_id"],
+        "{from_kim}"
+    );
+    assert_eq!(from_kim["message"]["text"], "在吗？", "{from_kim}");
+    assert_eq!(from_kim["message"]["sender"], "kim", "{from_kim}");
+    assert_eq!(from_kim["message"]["sender_type"], 1, "{from_kim}");
+
+    // alice answers over the socket on B; kim reads it on A, after his own.
+    alice_ws
+        .send(json!({"type": "send", "ref": "a-1", "question_id": question, "text": "在的，请讲"}))
+        .await;
+    let ack = alice_ws.expect("alice's ack", |e| e["ref"] == "a-1").await;
+    assert_eq!(ack["event"], "ack", "{ack}");
+    let own = kim_ws.next_stored(&question).await;
+    assert_eq!(
+        own["message"]["message_id"], from_kim["message"]["message_id"],
+        "{own}"
+    );
+    let from_alice = kim_ws.next_stored(&question).await;
+    assert_eq!(from_alice["event"], "message", "{from_alice}");
+    assert_eq!(
+        from_alice["message"]["message_id"], ack["message_id"],
+        "{from_alice}"
+    );
+    assert_eq!(from_alice["message"]["text"], "在的，请讲", "{from_alice}");
+    assert_eq!(from_alice["message"]["sender"], "alice", "{from_alice}");
+    assert_eq!(from_alice["message"]["sender_type"], 2, "{from_alice}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn agents_on_two_nodes_racing_for_questions_claim_each_once() {
+    let Some((postgres, redis)) =
+        services("agents_on_two_nodes_racing_for_questions_claim_each_once")
+    else {
+        return;
+    };
+    let c = Cluster::start("race", &postgres, &redis).await;
+    let nodes = [&c.a.http, &c.b.http];
+
+    // 100 waiting questions from 10 customers, asked on both nodes.
+    let mut questions = Vec::new();
+    let mut asker = BTreeMap::new();
+    for i in 0..10 {
+        let http = nodes[i % 2];
+        let customer = session(http, &c.tenant, &format!("customer-{i}")).await;
+        for j in 0..10 {
+            let question = ask(http, &customer, &format!("question {j}")).await;
+            asker.insert(question.clone(), (http.clone(), customer.clone()));
+            questions.push(question);
+        }
+    }
+    // 20 agents, 10 bound on each node, each claiming every question in its
+    // own order, all at once.
+    let mut agents = Vec::new();
+    for i in 0..20 {
+        let http = nodes[i / 10];
+        agents.push((
+            http.clone(),
+            agent(&c.a.http, http, &c.tenant, &format!("agent{i:02}")).await,
+        ));
+    }
+    let start = Arc::new(tokio::sync::Barrier::new(agents.len()));
+    let mut racers = tokio::task::JoinSet::new();
+    for (i, (http, agent)) in agents.into_iter().enumerate() {
+        let mut order = questions.clone();
+        shuffle(&mut order, i as u64);
+        let start = start.clone();
+        racers.spawn(async move {
+            start.wait().await;
+            let mut results = Vec::new();
+            for question in order {
+                let result = serve(&http, &agent, &question).await;
+                results.push((question, agent.serv_id.clone().unwrap(), result));
+            }
+            results
+        });
+    }
+    let mut winners: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut attempts = 0;
+    while let Some(joined) = racers.join_next().await {
+        for (question, serv_id, result) in joined.unwrap() {
+            attempts += 1;
+            if result.0 == 200 {
+                winners.entry(question).or_default().push(serv_id);
+            } else {
+                assert_v1_error(&result, 409, 4001, Some("question_id"));
+            }
+        }
+    }
+    assert_eq!(attempts, 20 * 100);
+    for question in &questions {
+        let won = winners.get(question).cloned().unwrap_or_default();
+        assert_eq!(won.len(), 1, "claims of {question} that succeeded: {won:?}");
+    }
+
+    // Each history shows one "agent started" notice, by the winner.
+    for question in &questions {
+        let (http, customer) = &asker[question];
+        let (status, body) = http
+            .get(
+                &format!("/v1/question/{question}/message"),
+                &[("session", &customer.session), ("sort", "1"), ("num", "50")],
+            )
+            .await;
+        assert_eq!(status, 200, "history: {body}");
+        let notices: Vec<&Value> = body["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["type"] == 4)
+            .collect();
+        assert_eq!(notices.len(), 1, "notices of {question}: {notices:?}");
+        assert_eq!(notices[0]["action"], 1, "{}", notices[0]);
+        assert_eq!(
+            notices[0]["sender"],
+            winners[question][0].as_str(),
+            "{}",
+            notices[0]
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn losing_redis_for_a_while_loses_no_stored_message() {
+    let Some((postgres, redis)) = services("losing_redis_for_a_while_loses_no_stored_message")
+    else {
+        return;
+    };
+    let mut proxy = Proxy::start(&redis).await;
+    let c = Cluster::start("outage", &postgres, &proxy.url).await;
+    let kim = session(&c.a.http, &c.tenant, "kim").await;
+    let alice = agent(&c.a.http, &c.b.http, &c.tenant, "alice").await;
+    let question = ask(&c.a.http, &kim, "断线测试").await;
+    let (status, body) = serve(&c.b.http, &alice, &question).await;
+    assert_eq!(status, 200, "serve: {body}");
+    let (mut kim_ws, _) = Socket::open(&c.a.base, &kim.query()).await;
+    let (mut alice_ws, _) = Socket::open(&c.b.base, &alice.query()).await;
+
+    // Through the proxy, Redis works: typing (never stored) crosses nodes, and
+    // a message arrives.
+    typing_crosses(&mut kim_ws, &mut alice_ws, &question, "before the outage").await;
+    let mut sent = vec![say(&c.a.http, &kim, &question, "before").await];
+    let got = alice_ws.next_stored(&question).await;
+    assert_eq!(got["message"]["message_id"], sent[0], "{got}");
+
+    // Redis is gone: every connection dropped, new ones refused.
+    proxy.cut().await;
+    let mut during = Vec::new();
+    for i in 0..10 {
+        during.push(say(&c.a.http, &kim, &question, &format!("during-{i}")).await);
+    }
+    for (i, id) in during.iter().enumerate() {
+        let got = alice_ws.next_stored(&question).await;
+        assert_eq!(
+            (&got["message"]["message_id"], &got["message"]["text"]),
+            (&json!(id), &json!(format!("during-{i}"))),
+            "message {i} sent on node A during the outage, as node B delivered it: {got}"
+        );
+    }
+    sent.extend(during);
+
+    // Redis is back: live delivery works again, in order, none twice.
+    proxy.restore().await;
+    typing_crosses(&mut kim_ws, &mut alice_ws, &question, "after the outage").await;
+    for i in 0..3 {
+        let reference = format!("after-{i}");
+        kim_ws
+            .send(
+                json!({"type": "send", "ref": reference, "question_id": question,
+                         "text": reference}),
+            )
+            .await;
+        let ack = kim_ws
+            .expect("ack", |e| e["ref"] == reference.as_str())
+            .await;
+        assert_eq!(ack["event"], "ack", "{ack}");
+        sent.push(ack["message_id"].as_str().unwrap().to_owned());
+    }
+    for _ in 0..3 {
+        alice_ws.next_stored(&question).await;
+    }
+    let delivered: Vec<&Value> = alice_ws
+        .stored
+        .iter()
+        .filter(|e| e["event"] == "message")
+        .map(|e| &e["message"]["message_id"])
+        .collect();
+    let sent: Vec<Value> = sent.into_iter().map(Value::String).collect();
+    assert_eq!(
+        delivered,
+        sent.iter().collect::<Vec<_>>(),
+        "every message reached node B's agent once, in order"
+    );
+}
+
+/// Sends `typing` from `from` until `to` receives it (live events travel on
+/// Redis only, so this shows Redis carries events between the nodes).
+async fn typing_crosses(from: &mut Socket, to: &mut Socket, question: &str, when: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        from.send(json!({"type": "typing", "question_id": question}))
+            .await;
+        let typing = to
+            .within(Duration::from_millis(500), |e| {
+                e["event"] == "typing" && e["question_id"] == question
+            })
+            .await;
+        if let Some(typing) = typing {
+            assert_eq!(typing["sender_type"], 1, "{typing}");
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{when}: no typing event crossed from node A to node B in 30 s"
+        );
+    }
+}
+
+/// The customer's text over HTTP; returns its message id.
+async fn say(http: &Http, customer: &User, question: &str, text: &str) -> String {
+    let (status, body) = http
+        .post(
+            &format!("/v1/question/{question}/message/send_text"),
+            &[
+                ("session", &customer.session),
+                ("sender", &customer.user_id),
+                ("sender_type", "1"),
+                ("text", text),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "send_text {text:?}: {body}");
+    body["message_id"].as_str().unwrap().to_owned()
+}
+
+/// Fisher–Yates with a small xorshift generator seeded per agent.
+fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+    for i in (1..items.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        items.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+}
+
+/// The two service URLs, or `None` (and a SKIPPED line) when one is not set.
+fn services(test: &str) -> Option<(String, String)> {
+    let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    match (var(POSTGRES_ENV), var(REDIS_ENV)) {
+        (Some(postgres), Some(redis)) => Some((postgres, redis)),
+        _ => {
+            eprintln!("SKIPPED {test}: set {POSTGRES_ENV} and {REDIS_ENV} to run it");
+            None
+        }
+    }
+}
+
+/// Two nodes on a fresh PostgreSQL schema and one Redis, with a tenant.
+/// Fields drop in order: the nodes stop before the schema goes.
+struct Cluster {
+    a: Node,
+    b: Node,
+    tenant: TenantKeys,
+    _database: Database,
+    _dir: TempDir,
+}
+
+impl Cluster {
+    async fn start(what: &str, postgres: &str, redis: &str) -> Self {
+        let dir = TempDir::new(&format!("multinode-{what}"));
+        let database = Database::create(postgres).await;
+        let db = ["--database", database.url.as_str()];
+        let tenant = create_tenant(&dir.path, &db);
+        let args = ["--database", database.url.as_str(), "--redis", redis];
+        let a = Node::start(&dir.path, "a", &args);
+        let b = Node::start(&dir.path, "b", &args);
+        Self {
+            a,
+            b,
+            tenant,
+            _database: database,
+            _dir: dir,
+        }
+    }
+}
+
+/// A fresh schema of the test PostgreSQL, dropped at the end.
+struct Database {
+    base: String,
+    schema: String,
+    /// The URL that puts a connection in the schema.
+    url: String,
+}
+
+impl Database {
+    async fn create(base: &str) -> Self {
+        let schema = format!("kefu_mn_{}", kefu::ids::random_token(12).to_lowercase());
+        let admin = sqlx::PgPool::connect(base).await.unwrap();
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        admin.close().await;
+        let sep = if base.contains('?') { '&' } else { '?' };
+        Self {
+            url: format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+            base: base.to_owned(),
+            schema,
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let (base, schema) = (self.base.clone(), self.schema.clone());
+        // The test's runtime may be ending: use a runtime of our own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                if let Ok(pool) = sqlx::PgPool::connect(&base).await {
+                    let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                        .execute(&pool)
+                        .await;
+                    pool.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A TCP proxy in front of Redis that the test can cut and restore.
+struct Proxy {
+    /// The real Redis, `host:port`.
+    target: String,
+    port: u16,
+    /// The Redis URL that goes through the proxy.
+    url: String,
+    accept: Option<JoinHandle<()>>,
+    connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Proxy {
+    async fn start(redis: &str) -> Self {
+        let rest = redis
+            .strip_prefix("redis://")
+            .unwrap_or_else(|| panic!("{REDIS_ENV} must be redis://..., not {redis}"));
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let (userinfo, target) = match authority.rfind('@') {
+            Some(at) => authority.split_at(at + 1),
+            None => ("", authority),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut proxy = Self {
+            target: target.to_owned(),
+            port,
+            url: format!("redis://{userinfo}127.0.0.1:{port}{path}"),
+            accept: None,
+            connections: Arc::default(),
+        };
+        proxy.listen(listener);
+        proxy
+    }
+
+    fn listen(&mut self, listener: TcpListener) {
+        let (target, connections) = (self.target.clone(), self.connections.clone());
+        self.accept = Some(tokio::spawn(async move {
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else {
+                    continue;
+                };
+                let target = target.clone();
+                let piping = tokio::spawn(async move {
+                    if let Ok(mut server) = TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                connections.lock().unwrap().push(piping);
+            }
+        }));
+    }
+
+    /// Drops every connection and stops listening (new ones are refused).
+    async fn cut(&mut self) {
+        if let Some(accept) = self.accept.take() {
+            accept.abort();
+            let _ = accept.await;
+        }
+        let connections = std::mem::take(&mut *self.connections.lock().unwrap());
+        for connection in connections {
+            connection.abort();
+            let _ = connection.await;
+        }
+    }
+
+    /// Listens again on the same port.
+    async fn restore(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let listener = loop {
+            match TcpListener::bind(("127.0.0.1", self.port)).await {
+                Ok(listener) => break listener,
+                Err(e) => assert!(
+                    Instant::now() < deadline,
+                    "cannot listen on port {} again: {e}",
+                    self.port
+                ),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        self.listen(listener);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        if let Some(accept) = self.accept.take() {
+            accept.abort();
+        }
+        for connection in self.connections.lock().unwrap().drain(..) {
+            connection.abort();
+        }
+    }
+}
