@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{assert_v1_error, Agent, ApiResponse, Login, Tenant, TestApp};
+use common::{assert_admin_error, assert_v1_error, Agent, ApiResponse, Login, Tenant, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -93,12 +93,12 @@ async fn create_round_trips_every_field(app: TestApp) {
         let support = json!({"sPassportName": "typo", "sNum": "1", "password": "pw-typo",
             "custom_fields": [mismatch]});
         let r = create(&app, &admin, support).await;
-        assert_error(&r, 400, "10002", Some("custom_fields"));
+        assert_admin_error(&r, 400, "10002", Some("custom_fields"));
     }
     assert_eq!(agent_count(&app, &admin).await, before);
     let typo = Login::new("typo", "pw-typo");
     let r = show(&app, &typo, t.admin_id).await;
-    assert_error(&r, 401, "10020", None);
+    assert_admin_error(&r, 401, "10020", None);
 }
 
 async fn create_refuses_bad_input_and_creates_nothing(app: TestApp) {
@@ -127,12 +127,12 @@ async fn create_refuses_bad_input_and_creates_nothing(app: TestApp) {
     ];
     for (extra, code, field) in cases {
         let r = create(&app, &admin, newbie(&extra)).await;
-        assert_error(&r, 400, code, Some(field));
+        assert_admin_error(&r, 400, code, Some(field));
         assert_eq!(agent_count(&app, &admin).await, before, "after {extra}");
     }
     // A non-admin may not create agents.
     let r = create(&app, &clerk.login(), newbie(&json!({}))).await;
-    assert_error(&r, 403, "10030", None);
+    assert_admin_error(&r, 403, "10030", None);
     assert_eq!(agent_count(&app, &admin).await, before);
 
     // The same request without the mistakes works.
@@ -143,12 +143,12 @@ async fn create_refuses_bad_input_and_creates_nothing(app: TestApp) {
 
     // Accounts are unique on the whole server.
     let r = create(&app, &admin, newbie(&json!({"sNum": "other"}))).await;
-    assert_error(&r, 409, "10050", None);
+    assert_admin_error(&r, 409, "10050", None);
     let other_before = agent_count(&app, &other.admin()).await;
     for account in ["newbie", "clerk", t.admin_account.as_str()] {
         let support = newbie(&json!({ "sPassportName": account }));
         let r = create(&app, &other.admin(), support).await;
-        assert_error(&r, 409, "10050", None);
+        assert_admin_error(&r, 409, "10050", None);
     }
     assert_eq!(agent_count(&app, &other.admin()).await, other_before);
     assert_eq!(agent_count(&app, &admin).await, before + 1);
@@ -161,7 +161,7 @@ async fn create_without_password_uses_the_tenant_default(app: TestApp) {
     assert_eq!(settings["settings"]["default_password_set"], false);
     let before = agent_count(&app, &admin).await;
     let r = create(&app, &admin, json!({"sPassportName": "wang", "sNum": "w1"})).await;
-    assert_error(&r, 400, "10002", Some("password"));
+    assert_admin_error(&r, 400, "10002", Some("password"));
     assert_eq!(agent_count(&app, &admin).await, before);
 
     let body = json!({"settings": {"default_password": "Start-123"}});
@@ -179,7 +179,7 @@ async fn create_without_password_uses_the_tenant_default(app: TestApp) {
     let li_id = agent_id(&app, &t, li).await;
     read(&app, &Login::new("li", "li-own-pw"), li_id).await;
     let r = show(&app, &Login::new("li", "Start-123"), li_id).await;
-    assert_error(&r, 401, "10020", None);
+    assert_admin_error(&r, 401, "10020", None);
 }
 
 async fn show_and_show_many_stay_inside_the_tenant(app: TestApp) {
@@ -202,11 +202,11 @@ async fn show_and_show_many_stay_inside_the_tenant(app: TestApp) {
     // Another tenant's agent, or an id that is not a number, does not exist.
     for login in [&admin, &zhao.login()] {
         let r = show(&app, login, stranger.id).await;
-        assert_error(&r, 404, "10011", Some("sId"));
+        assert_admin_error(&r, 404, "10011", Some("sId"));
     }
     for path in ["/api/v1/supports/abc.json", "/api/v1/supports/1x.json"] {
         let r = get(&app, &admin, path).await;
-        assert_error(&r, 404, "10011", Some("sId"));
+        assert_admin_error(&r, 404, "10011", Some("sId"));
     }
 
     // show_many: the tenant's existing agents among the ids, in id order.
@@ -216,11 +216,11 @@ async fn show_and_show_many_stay_inside_the_tenant(app: TestApp) {
     assert_eq!(sids(&many), [t.admin_id, zhao.id, qian.id]);
     assert_eq!(many["supports"][2], by_admin);
     let r = get(&app, &zhao.login(), &path).await;
-    assert_error(&r, 403, "10030", None);
+    assert_admin_error(&r, 403, "10030", None);
     let r = get(&app, &admin, "/api/v1/supports/show_many.json").await;
-    assert_error(&r, 400, "10001", Some("ids"));
+    assert_admin_error(&r, 400, "10001", Some("ids"));
     let r = get(&app, &admin, "/api/v1/supports/show_many.json?ids=a,b").await;
-    assert_error(&r, 400, "10002", Some("ids"));
+    assert_admin_error(&r, 400, "10002", Some("ids"));
 }
 
 async fn list_pages_filters_and_orders(app: TestApp) {
@@ -271,11 +271,11 @@ async fn list_pages_filters_and_orders(app: TestApp) {
     for (query, field) in bad {
         let path = format!("/api/v1/supports.json?{query}");
         let r = get(&app, &admin, &path).await;
-        assert_error(&r, 400, "10002", Some(field));
+        assert_admin_error(&r, 400, "10002", Some(field));
     }
     let clerk = Login::new("list1", "pw-list");
     let r = get(&app, &clerk, "/api/v1/supports.json").await;
-    assert_error(&r, 403, "10030", None);
+    assert_admin_error(&r, 403, "10030", None);
 
     let future = list(&app, &admin, "created_start=2999-01-01").await;
     assert_eq!((future["count"].clone(), sids(&future)), (json!(0), vec![]));
@@ -341,7 +341,7 @@ async fn update_follows_roles_and_changes_passwords(app: TestApp) {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["support"]["name"], "钱七");
     let r = show(&app, &qian.login(), qian.id).await;
-    assert_error(&r, 401, "10020", None);
+    assert_admin_error(&r, 401, "10020", None);
     let www = r.headers["www-authenticate"].to_str().unwrap();
     assert!(www.starts_with("Basic"), "{www}");
     let qian_login = Login::new("qian", "qian-new-1");
@@ -357,20 +357,20 @@ async fn update_follows_roles_and_changes_passwords(app: TestApp) {
     ];
     for change in refused {
         let r = update(&app, &qian_login, qian.id, change).await;
-        assert_error(&r, 403, "10030", None);
+        assert_admin_error(&r, 403, "10030", None);
     }
     // Nor may it touch another agent.
     let r = update(&app, &qian_login, zhao.id, json!({"name": "x"})).await;
-    assert_error(&r, 403, "10030", None);
+    assert_admin_error(&r, 403, "10030", None);
     assert_eq!(read(&app, &admin, qian.id).await, before);
     assert_eq!(read(&app, &admin, zhao.id).await, shown);
 
     // sPassportName never changes; an admin cannot demote itself.
     let r = update(&app, &admin, zhao.id, json!({"sPassportName": "zhao2"})).await;
-    assert_error(&r, 400, "10002", Some("sPassportName"));
+    assert_admin_error(&r, 400, "10002", Some("sPassportName"));
     assert_eq!(read(&app, &admin, zhao.id).await, shown);
     let r = update(&app, &admin, t.admin_id, json!({"isAdmin": "0"})).await;
-    assert_error(&r, 409, "10050", None);
+    assert_admin_error(&r, 409, "10050", None);
     let boss = read(&app, &admin, t.admin_id).await;
     assert_eq!(boss["isAdmin"], "1");
 
@@ -390,9 +390,9 @@ async fn delete_recycles_restores_and_purges(app: TestApp) {
     let qid = app.ask(&bob, "退款").await;
 
     let r = delete(&app, &qian.login(), qian.id).await;
-    assert_error(&r, 403, "10030", None);
+    assert_admin_error(&r, 403, "10030", None);
     let r = delete(&app, &admin, t.admin_id).await;
-    assert_error(&r, 409, "10050", None);
+    assert_admin_error(&r, 409, "10050", None);
 
     // To the recycle bin: still listed, but it can neither log in nor work.
     let r = delete(&app, &admin, zhao.id).await;
@@ -404,7 +404,7 @@ async fn delete_recycles_restores_and_purges(app: TestApp) {
     let listed = list(&app, &admin, "").await;
     assert!(sids(&listed).contains(&zhao.id));
     let r = show(&app, &zhao.login(), zhao.id).await;
-    assert_error(&r, 403, "10021", None);
+    assert_admin_error(&r, 403, "10021", None);
     assert_v1_error(&bind(&app, &t, &zhao).await.1, 403, 2004, Some("serv_id"));
     let serve = app.act(&zhao, &qid, "serve").await;
     assert_v1_error(&serve, 403, 2004, Some("serv_id"));
@@ -437,11 +437,11 @@ async fn delete_recycles_restores_and_purges(app: TestApp) {
 
     // Purged: gone from show, show_many, the list, restore and delete.
     let r = show(&app, &admin, zhao.id).await;
-    assert_error(&r, 404, "10011", Some("sId"));
+    assert_admin_error(&r, 404, "10011", Some("sId"));
     let r = put(&app, &admin, &servicers, restore).await;
-    assert_error(&r, 404, "10011", Some("sId"));
+    assert_admin_error(&r, 404, "10011", Some("sId"));
     let r = delete(&app, &admin, zhao.id).await;
-    assert_error(&r, 404, "10011", Some("sId"));
+    assert_admin_error(&r, 404, "10011", Some("sId"));
     let listed = list(&app, &admin, "").await;
     assert_eq!(sids(&listed), [t.admin_id, qian.id]);
     assert_eq!(listed["count"], 2);
@@ -522,13 +522,13 @@ async fn search_matches_each_prefix_fuzzily(app: TestApp) {
     ];
     for (query, code, field) in bad {
         let r = get(&app, &admin, &format!("{path}?{query}")).await;
-        assert_error(&r, 400, code, Some(field));
+        assert_admin_error(&r, 400, code, Some(field));
     }
     let r = get(&app, &admin, path).await;
-    assert_error(&r, 400, "10001", Some("query"));
+    assert_admin_error(&r, 400, "10001", Some("query"));
     let clerk = Login::new("beta", "pw-search");
     let r = get(&app, &clerk, &format!("{path}?query=name:a")).await;
-    assert_error(&r, 403, "10030", None);
+    assert_admin_error(&r, 403, "10030", None);
 }
 
 async fn mobile_search_pages_by_ten(app: TestApp) {
@@ -570,17 +570,6 @@ async fn mobile_search_pages_by_ten(app: TestApp) {
 }
 
 // ---- helpers ----
-
-/// Asserts a seed-002 error: HTTP status, the body's status and code, and
-/// the field when one is named.
-fn assert_error(r: &ApiResponse, http: u16, code: &str, field: Option<&str>) {
-    assert_eq!(r.status, http, "{}", r.body);
-    assert_eq!(r.body["status"], http, "{}", r.body);
-    assert_eq!(r.body["code"], code, "{}", r.body);
-    if let Some(field) = field {
-        assert_eq!(r.body["field"], field, "{}", r.body);
-    }
-}
 
 fn agent_path(id: i64) -> String {
     format!("/api/v1/supports/{id}.json")

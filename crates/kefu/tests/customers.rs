@@ -10,8 +10,8 @@
 
 mod common;
 
-use common::{eventually, question_ids, Agent, Customer, Tenant, TestApp};
-use reqwest::header::HeaderMap;
+use common::http::read;
+use common::{eventually, question_ids, Agent, ApiResponse, Customer, Tenant, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -229,7 +229,7 @@ async fn connect_creates_a_customer_with_a_usable_room(app: TestApp) {
     // An accepting agent: the next customer is served at once (the queue
     // goes to it first, within its capacity).
     let wang = app.agent(&t, "cc_wang", false).await;
-    set_chat_state(&app, &t, &wang, "在线").await;
+    app.set_state(&t, wang.id, "在线").await;
     let served = connect(&app, &token, "served").await;
     assert_eq!(served["agent_id"], "cc_wang");
     assert_eq!(served["wait"], 0);
@@ -377,7 +377,7 @@ async fn client_connect_answers_a_visitor_and_resumes_its_room(app: TestApp) {
     )
     .await;
     let wang = app.agent(&t, "cv_wang", false).await;
-    set_chat_state(&app, &t, &wang, "在线").await;
+    app.set_state(&t, wang.id, "在线").await;
     let presale = create_group(&app, &t, "售前").await;
     let served = visit(
         &app,
@@ -601,7 +601,7 @@ async fn history_message_shows_only_the_customers_own_room(app: TestApp) {
 async fn shutdown_service_finishes_and_forgets_the_conversation(app: TestApp) {
     let t = app.tenant("Acme").await;
     let wang = app.agent(&t, "sd_wang", false).await;
-    set_chat_state(&app, &t, &wang, "在线").await;
+    app.set_state(&t, wang.id, "在线").await;
     let token = access_token(&app, &t).await;
     let alice = connect(&app, &token, "alice").await;
     let bob = connect(&app, &token, "bob").await;
@@ -649,7 +649,7 @@ async fn shutdown_service_keeps_the_transcript_when_the_tenant_says_so(app: Test
     let t = app.tenant("Acme").await;
     put_settings(&app, &t, json!({ "keep_transcripts": true })).await;
     let wang = app.agent(&t, "kt_wang", false).await;
-    set_chat_state(&app, &t, &wang, "在线").await;
+    app.set_state(&t, wang.id, "在线").await;
     let token = access_token(&app, &t).await;
     let alice = connect(&app, &token, "alice").await;
     let rid = alice["rid"].as_str().unwrap();
@@ -686,14 +686,14 @@ async fn transfer_moves_the_conversation_to_a_named_agent(app: TestApp) {
     let t = app.tenant("Acme").await;
     let wang = app.agent(&t, "tr_wang", false).await;
     let li = app.agent(&t, "tr_li", false).await;
-    set_chat_state(&app, &t, &wang, "在线").await;
+    app.set_state(&t, wang.id, "在线").await;
     let token = access_token(&app, &t).await;
     let alice = connect(&app, &token, "alice").await;
     assert_eq!(alice["agent_id"], "tr_wang");
     let rid = alice["rid"].as_str().unwrap();
     let alice_c = customer_of(&alice);
     assert_eq!(app.customer_says(&alice_c, rid, "转人工").await.0, 200);
-    set_chat_state(&app, &t, &li, "在线").await;
+    app.set_state(&t, li.id, "在线").await;
 
     let r = transfer(
         &app,
@@ -763,7 +763,7 @@ async fn transfer_refuses_agents_who_cannot_take_it(app: TestApp) {
     let full = app.agent(&t, "rf_full", false).await;
     let gone = app.agent(&t, "rf_gone", false).await;
     let _stranger = app.agent(&other, "rf_stranger", false).await;
-    set_chat_state(&app, &t, &wang, "在线").await;
+    app.set_state(&t, wang.id, "在线").await;
     let token = access_token(&app, &t).await;
     let alice = connect(&app, &token, "alice").await;
     let bob = connect(&app, &token, "bob").await;
@@ -774,10 +774,10 @@ async fn transfer_refuses_agents_who_cannot_take_it(app: TestApp) {
     assert_eq!(app.customer_says(&alice_c, rid, "转人工").await.0, 200);
 
     // Full: accepting, but its own maxChats is 0.
-    set_chat_state(&app, &t, &full, "在线").await;
+    app.set_state(&t, full.id, "在线").await;
     set_max_chats(&app, &t, &full, json!(0)).await;
     // Gone: accepting, then moved to the recycle bin.
-    set_chat_state(&app, &t, &gone, "在线").await;
+    app.set_state(&t, gone.id, "在线").await;
     let r = app
         .api(
             Method::DELETE,
@@ -788,7 +788,7 @@ async fn transfer_refuses_agents_who_cannot_take_it(app: TestApp) {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     // Offline: set back to the non-accepting status explicitly too.
-    set_chat_state(&app, &t, &offline, "离开").await;
+    app.set_state(&t, offline.id, "离开").await;
 
     for (target, http, status) in [
         ("nobody", 404, "not found"),
@@ -883,7 +883,7 @@ async fn transfer_by_department_picks_an_available_member(app: TestApp) {
     let li = app.agent(&t, "dp_li", false).await;
     let zhao = app.agent(&t, "dp_zhao", false).await;
     let qian = app.agent(&t, "dp_qian", false).await;
-    set_chat_state(&app, &t, &wang, "在线").await;
+    app.set_state(&t, wang.id, "在线").await;
     let token = access_token(&app, &t).await;
     let alice = connect(&app, &token, "alice").await;
     assert_eq!(alice["agent_id"], "dp_wang");
@@ -899,8 +899,8 @@ async fn transfer_by_department_picks_an_available_member(app: TestApp) {
     assign(&app, &t, &li, &after_sales.to_string()).await;
     assign(&app, &t, &zhao, &format!("{after_sales},{pre_sales}")).await;
     assign(&app, &t, &wang, &vip.to_string()).await;
-    set_chat_state(&app, &t, &li, "在线").await;
-    set_chat_state(&app, &t, &qian, "在线").await;
+    app.set_state(&t, li.id, "在线").await;
+    app.set_state(&t, qian.id, "在线").await;
 
     // Each round: away to Qian (outside 售后), then back into 售后 must be Li.
     let after_sales_id = after_sales.to_string();
@@ -971,13 +971,7 @@ async fn connected_customers_meet_agents_through_seed_003(app: TestApp) {
     assert_eq!(alls["questions"][0]["status"], 1);
 
     // Agents see it waiting in the pool, with the customer's name and message.
-    let (status, pending) = app
-        .get(
-            "/v1/question/list",
-            &[("session", &wang.session), ("serv_id", "io_wang")],
-        )
-        .await;
-    assert_eq!(status, 200, "{pending}");
+    let pending = app.pending(&wang).await;
     assert_eq!(question_ids(&pending), [rid]);
     let line = &pending["questions"][0];
     assert_eq!(line["user_id"], alice.user_id.as_str());
@@ -1007,13 +1001,6 @@ async fn connected_customers_meet_agents_through_seed_003(app: TestApp) {
 // Helpers
 // ---------------------------------------------------------------------------
 
-/// A response: status, headers and JSON body (or the text as a string).
-struct Resp {
-    status: u16,
-    headers: HeaderMap,
-    body: Value,
-}
-
 /// A seed 001 call; `auth` goes in the `Authorization` header as given. GET
 /// sends the form in the query string, other methods as a URL-encoded body.
 async fn call(
@@ -1022,7 +1009,7 @@ async fn call(
     path: &str,
     auth: Option<&str>,
     form: &[(&str, &str)],
-) -> Resp {
+) -> ApiResponse {
     let mut request = app
         .client
         .request(method.clone(), format!("{}{path}", app.base));
@@ -1034,20 +1021,11 @@ async fn call(
     } else {
         request.form(form)
     };
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.expect("body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Resp {
-        status,
-        headers,
-        body,
-    }
+    read(request.send().await.expect("request")).await
 }
 
 /// A seed 001 error: the HTTP status, the `status` word and a message.
-fn assert_error(r: &Resp, http: u16, status: &str) {
+fn assert_error(r: &ApiResponse, http: u16, status: &str) {
     assert_eq!(r.status, http, "HTTP status of {}", r.body);
     assert_eq!(keys(&r.body), ["message", "status"], "{}", r.body);
     assert_eq!(r.body["status"], status, "{}", r.body);
@@ -1058,7 +1036,7 @@ fn assert_error(r: &Resp, http: u16, status: &str) {
     );
 }
 
-async fn issue(app: &TestApp, api_key: &str, secret_key: &str) -> Resp {
+async fn issue(app: &TestApp, api_key: &str, secret_key: &str) -> ApiResponse {
     let form = [("api_key", api_key), ("secret_key", secret_key)];
     call(app, Method::POST, "/admin/access_token", None, &form).await
 }
@@ -1069,7 +1047,7 @@ async fn access_token(app: &TestApp, t: &Tenant) -> String {
     r.body["access_token"].as_str().unwrap().to_owned()
 }
 
-async fn ping(app: &TestApp, auth: Option<&str>) -> Resp {
+async fn ping(app: &TestApp, auth: Option<&str>) -> ApiResponse {
     call(app, Method::GET, "/customers/auth_ping", auth, &[]).await
 }
 
@@ -1126,7 +1104,7 @@ async fn history_message(app: &TestApp, token: &str, room: &str) -> Vec<Value> {
     r.body["messages"].as_array().unwrap().clone()
 }
 
-async fn shutdown(app: &TestApp, token: &str, room: &str) -> Resp {
+async fn shutdown(app: &TestApp, token: &str, room: &str) -> ApiResponse {
     let form = [("group_id", room)];
     call(
         app,
@@ -1138,7 +1116,7 @@ async fn shutdown(app: &TestApp, token: &str, room: &str) -> Resp {
     .await
 }
 
-async fn transfer(app: &TestApp, path: &str, token: &str, form: &[(&str, &str)]) -> Resp {
+async fn transfer(app: &TestApp, path: &str, token: &str, form: &[(&str, &str)]) -> ApiResponse {
     let path = format!("/customers/{path}");
     call(app, Method::POST, &path, Some(token), form).await
 }
@@ -1164,14 +1142,7 @@ fn actions(history: &[Value]) -> Vec<i64> {
 
 /// The agent's `/v1/question/list` (the waiting pool).
 async fn pending_ids(app: &TestApp, a: &Agent) -> Vec<String> {
-    let (status, body) = app
-        .get(
-            "/v1/question/list",
-            &[("session", &a.session), ("serv_id", &a.serv_id)],
-        )
-        .await;
-    assert_eq!(status, 200, "question/list: {body}");
-    question_ids(&body)
+    question_ids(&app.pending(a).await)
 }
 
 /// The agent's `/v1/serv/<serv_id>/tasks` (what it serves now).
@@ -1210,14 +1181,6 @@ async fn put_settings(app: &TestApp, t: &Tenant, settings: Value) {
     let body = json!({ "settings": settings });
     let r = app.api(Method::PUT, SETTINGS, &t.admin(), Some(body)).await;
     assert_eq!(r.status, 200, "settings: {}", r.body);
-}
-
-/// Sets the agent's online-chat (module 2) status.
-async fn set_chat_state(app: &TestApp, t: &Tenant, a: &Agent, state: &str) {
-    let body = json!({ "plate_service_state": { "plate": 2, "state": state } });
-    let path = format!("/api/v1/plate_service_state/{}.json", a.id);
-    let r = app.api(Method::PUT, &path, &t.admin(), Some(body)).await;
-    assert_eq!(r.status, 200, "plate_service_state: {}", r.body);
 }
 
 async fn set_max_chats(app: &TestApp, t: &Tenant, a: &Agent, max_chats: Value) {

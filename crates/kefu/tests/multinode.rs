@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 use common::node::{
     agent, ask, create_tenant, serve, session, Http, Node, Socket, TempDir, TenantKeys, User,
 };
-use common::{assert_v1_error, POSTGRES_ENV};
+use common::pg::Schema;
+use common::{assert_chat, assert_v1_error, POSTGRES_ENV};
 use serde_json::{json, Value};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -73,13 +74,8 @@ async fn a_customer_on_one_node_and_an_agent_on_another_chat_live() {
     assert_eq!(ack["event"], "ack", "{ack}");
     let from_kim = alice_ws.next_stored(&question).await;
     assert_eq!(from_kim["event"], "message", "{from_kim}");
-    assert_eq!(
-        from_kim["message"]["message_id"], ack["message_id"],
-        "{from_kim}"
-    );
-    assert_eq!(from_kim["message"]["text"], "在吗？", "{from_kim}");
-    assert_eq!(from_kim["message"]["sender"], "kim", "{from_kim}");
-    assert_eq!(from_kim["message"]["sender_type"], 1, "{from_kim}");
+    let id = text(&ack["message_id"]);
+    assert_chat(&from_kim["message"], id, "kim", 1, "在吗？");
 
     // alice answers over the socket on B; kim reads it on A, after his own.
     alice_ws
@@ -94,13 +90,8 @@ async fn a_customer_on_one_node_and_an_agent_on_another_chat_live() {
     );
     let from_alice = kim_ws.next_stored(&question).await;
     assert_eq!(from_alice["event"], "message", "{from_alice}");
-    assert_eq!(
-        from_alice["message"]["message_id"], ack["message_id"],
-        "{from_alice}"
-    );
-    assert_eq!(from_alice["message"]["text"], "在的，请讲", "{from_alice}");
-    assert_eq!(from_alice["message"]["sender"], "alice", "{from_alice}");
-    assert_eq!(from_alice["message"]["sender_type"], 2, "{from_alice}");
+    let id = text(&ack["message_id"]);
+    assert_chat(&from_alice["message"], id, "alice", 2, "在的，请讲");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -295,18 +286,14 @@ async fn typing_crosses(from: &mut Socket, to: &mut Socket, question: &str, when
 /// The customer's text over HTTP; returns its message id.
 async fn say(http: &Http, customer: &User, question: &str, text: &str) -> String {
     let (status, body) = http
-        .post(
-            &format!("/v1/question/{question}/message/send_text"),
-            &[
-                ("session", &customer.session),
-                ("sender", &customer.user_id),
-                ("sender_type", "1"),
-                ("text", text),
-            ],
-        )
+        .send_text(&customer.session, &customer.user_id, "1", question, text)
         .await;
     assert_eq!(status, 200, "send_text {text:?}: {body}");
     body["message_id"].as_str().unwrap().to_owned()
+}
+
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
 }
 
 /// Fisher–Yates with a small xorshift generator seeded per agent.
@@ -338,14 +325,14 @@ struct Cluster {
     a: Node,
     b: Node,
     tenant: TenantKeys,
-    _database: Database,
+    _database: Schema,
     _dir: TempDir,
 }
 
 impl Cluster {
     async fn start(what: &str, postgres: &str, redis: &str) -> Self {
         let dir = TempDir::new(&format!("multinode-{what}"));
-        let database = Database::create(postgres).await;
+        let database = Schema::create(postgres, "kefu_mn").await;
         let db = ["--database", database.url.as_str()];
         let tenant = create_tenant(&dir.path, &db);
         let args = ["--database", database.url.as_str(), "--redis", redis];
@@ -358,54 +345,6 @@ impl Cluster {
             _database: database,
             _dir: dir,
         }
-    }
-}
-
-/// A fresh schema of the test PostgreSQL, dropped at the end.
-struct Database {
-    base: String,
-    schema: String,
-    /// The URL that puts a connection in the schema.
-    url: String,
-}
-
-impl Database {
-    async fn create(base: &str) -> Self {
-        let schema = format!("kefu_mn_{}", kefu::ids::random_token(12).to_lowercase());
-        let admin = sqlx::PgPool::connect(base).await.unwrap();
-        sqlx::query(&format!("CREATE SCHEMA {schema}"))
-            .execute(&admin)
-            .await
-            .unwrap();
-        admin.close().await;
-        let sep = if base.contains('?') { '&' } else { '?' };
-        Self {
-            url: format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-            base: base.to_owned(),
-            schema,
-        }
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let (base, schema) = (self.base.clone(), self.schema.clone());
-        // The test's runtime may be ending: use a runtime of our own.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                if let Ok(pool) = sqlx::PgPool::connect(&base).await {
-                    let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                        .execute(&pool)
-                        .await;
-                    pool.close().await;
-                }
-            });
-        })
-        .join();
     }
 }
 

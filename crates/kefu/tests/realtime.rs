@@ -17,9 +17,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::desk::Desk;
 use common::ws::WsClient;
-use common::{eventually, Tenant, TestApp};
-use reqwest::header::AUTHORIZATION;
+use common::{assert_chat, eventually, TestApp, ACCEPTING};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -40,20 +40,6 @@ on_every_backend!(
     a_ninth_socket_of_one_customer_is_refused,
     a_frame_over_64_kib_closes_the_socket_with_1009,
 );
-
-/// The events of stored messages (durable, replayed after a reconnect).
-const STORED: [&str; 8] = [
-    "message",
-    "assigned",
-    "quit",
-    "finish_requested",
-    "finished",
-    "timed_out",
-    "reopened",
-    "transferred",
-];
-
-const ACCEPTING: &str = "在线";
 
 // ---------------------------------------------------------------------------
 // (1) Live chat.
@@ -76,8 +62,8 @@ async fn a_customer_and_an_agent_chat_live_in_both_directions(app: TestApp) {
     assert_eq!(e["serv_id"], "alice", "{e}");
 
     // The claim: the notice `assigned`, the same message on both sides.
-    let on_c = stored(&mut cs).await;
-    let on_a = stored(&mut ags).await;
+    let on_c = cs.next_stored().await;
+    let on_a = ags.next_stored().await;
     for e in [&on_c, &on_a] {
         assert_eq!(e["event"], "assigned", "{e}");
         assert_eq!(e["question_id"], q.as_str(), "{e}");
@@ -96,7 +82,7 @@ async fn a_customer_and_an_agent_chat_live_in_both_directions(app: TestApp) {
     assert_eq!(ack["ref"], "c-17", "{ack}");
     let m1 = text(&ack["message_id"]);
     for ws in [&mut ags, &mut cs] {
-        let e = stored(ws).await;
+        let e = ws.next_stored().await;
         assert_eq!(e["event"], "message", "{e}");
         assert_eq!(e["question_id"], q.as_str(), "{e}");
         assert_chat(&e["message"], &m1, &c.user_id, 1, "你好");
@@ -107,7 +93,7 @@ async fn a_customer_and_an_agent_chat_live_in_both_directions(app: TestApp) {
     assert_eq!(status, 200, "{body}");
     let m2 = text(&body["message_id"]);
     for ws in [&mut cs, &mut ags] {
-        let e = stored(ws).await;
+        let e = ws.next_stored().await;
         assert_eq!(e["event"], "message", "{e}");
         assert_eq!(e["question_id"], q.as_str(), "{e}");
         assert_chat(&e["message"], &m2, "alice", 2, "您好，请讲");
@@ -173,7 +159,7 @@ async fn agents_see_questions_enter_and_leave_the_pending_pool(app: TestApp) {
 /// third, watching on its socket, sees its place go from 2 to 1.
 async fn a_waiting_customer_sees_its_queue_place_fall(app: TestApp) {
     let desk = Desk::new(&app, "Queue").await;
-    desk.settings(json!({ "max_chats": 1 })).await;
+    desk.settings_ok(json!({ "max_chats": 1 })).await;
     let solo = app.agent(&desk.t, "solo", false).await;
     desk.set_state(solo.id, ACCEPTING).await;
 
@@ -250,29 +236,13 @@ async fn a_reconnecting_customer_gets_every_message_once_in_order(app: TestApp) 
 
     let sent = Arc::new(AtomicUsize::new(0));
     let sender = {
-        let (client, base, alice, q, sent) = (
-            app.client.clone(),
-            app.base.clone(),
-            alice.clone(),
-            q.clone(),
-            sent.clone(),
-        );
+        let (http, alice, q, sent) = (app.http.clone(), alice.clone(), q.clone(), sent.clone());
         tokio::spawn(async move {
             for i in 0..TOTAL {
-                let text = format!("m{i}");
-                let response = client
-                    .post(format!("{base}/v1/question/{q}/message/send_text"))
-                    .form(&[
-                        ("session", alice.session.as_str()),
-                        ("sender", alice.serv_id.as_str()),
-                        ("sender_type", "2"),
-                        ("text", text.as_str()),
-                    ])
-                    .send()
-                    .await
-                    .unwrap();
-                let status = response.status().as_u16();
-                assert_eq!(status, 200, "send {i}: {}", response.text().await.unwrap());
+                let (status, body) = http
+                    .send_text(&alice.session, &alice.serv_id, "2", &q, &format!("m{i}"))
+                    .await;
+                assert_eq!(status, 200, "send {i}: {body}");
                 sent.fetch_add(1, Ordering::SeqCst);
             }
         })
@@ -373,7 +343,7 @@ async fn sending_over_the_socket_follows_the_http_rules(app: TestApp) {
     let m2 = cs.say_ok(&live, "第二条").await;
     // The agent sees each message once, in order.
     for want in [&m1, &m2] {
-        let e = stored(&mut wa).await;
+        let e = wa.next_stored().await;
         assert_eq!(e["event"], "message", "{e}");
         assert_eq!(e["message"]["message_id"], want.as_str(), "{e}");
     }
@@ -389,13 +359,7 @@ async fn sending_over_the_socket_follows_the_http_rules(app: TestApp) {
     wa.say_ok(&live, "您好").await;
     let history = app.history(&c, &done).await;
     assert!(history.iter().all(|m| m["type"] == 4), "{history:?}");
-    let (status, body) = app
-        .get(
-            "/v1/question/list",
-            &[("session", &alice.session), ("serv_id", "alice")],
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    let body = app.pending(&alice).await;
     let waiting_line = body["questions"]
         .as_array()
         .unwrap()
@@ -452,7 +416,7 @@ async fn bad_frames_get_errors_and_the_socket_stays_usable(app: TestApp) {
     // Still open and working.
     cs.assert_quiet("after the bad frames").await;
     let id = cs.say_ok(&q, "还能用").await;
-    let e = stored(&mut cs).await;
+    let e = cs.next_stored().await;
     assert_eq!(e["message"]["message_id"], id.as_str(), "{e}");
     assert_eq!(ids(&app.history(&c, &q).await), [id]);
 }
@@ -484,6 +448,13 @@ async fn refused_upgrades_answer_with_seed_003_errors(app: TestApp) {
         .await
         .err()
         .expect("a malformed cursor is refused");
+    assert_refused(&r, 400, 1002);
+    // A cursor this server never gave (its database was reset) would skip
+    // events silently: refused.
+    let r = WsClient::connect(base, &[("session", &c.session), ("cursor", "999999")])
+        .await
+        .err()
+        .expect("a cursor ahead of the server is refused");
     assert_refused(&r, 400, 1002);
 
     // An agent in the recycle bin.
@@ -561,10 +532,10 @@ async fn typing_and_read_receipts_reach_only_the_other_side(app: TestApp) {
     // Nobody else heard any of it, and nobody heard themselves.
     third_c.assert_quiet("another customer").await;
     third_a.assert_quiet("an agent not serving it").await;
-    let e = stored(&mut wa).await;
+    let e = wa.next_stored().await;
     assert_eq!(e["message"]["message_id"], from_customer.as_str(), "{e}");
     wa.assert_quiet("alice after her own typing and read").await;
-    let e = stored(&mut cs).await;
+    let e = cs.next_stored().await;
     assert_eq!(e["message"]["message_id"], from_customer.as_str(), "{e}");
     cs.assert_quiet("the customer after its own typing and read")
         .await;
@@ -616,7 +587,7 @@ async fn a_burst_of_frames_is_rate_limited_and_the_socket_recovers(app: TestApp)
         assert!(Instant::now() < deadline, "still limited after 10 s");
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    let e = stored(&mut cs).await;
+    let e = cs.next_stored().await;
     assert_eq!(e["message"]["message_id"], id.as_str(), "{e}");
     assert_eq!(ids(&app.history(&c, &q).await), [id]);
 }
@@ -632,14 +603,14 @@ async fn agents_see_another_agent_change_status(app: TestApp) {
     let mut wb = WsClient::agent(&app.base, &bob).await;
     let mut cs = WsClient::customer(&app.base, &c).await;
 
-    set_state(&app, &t, alice.id, ACCEPTING).await;
+    app.set_state(&t, alice.id, ACCEPTING).await;
     let e = wb.next_event("agent_status").await;
     assert_eq!(e["serv_id"], "alice", "{e}");
     assert_eq!(e["module"], 2, "{e}");
     assert_eq!(e["state"], ACCEPTING, "{e}");
     assert_eq!(e["accepting"], true, "{e}");
 
-    set_state(&app, &t, alice.id, "离开").await;
+    app.set_state(&t, alice.id, "离开").await;
     let e = wb.next_event("agent_status").await;
     assert_eq!(e["serv_id"], "alice", "{e}");
     assert_eq!(e["module"], 2, "{e}");
@@ -676,7 +647,7 @@ async fn another_tenant_receives_none_of_the_events(app: TestApp) {
     wa.next_event("question_created").await;
     app.serve(&alice, &q).await;
     wb.next_event("question_status").await;
-    stored(&mut cs).await;
+    cs.next_stored().await;
     let m = cs.say_ok(&q, "你好").await;
     wa.next_where("the customer's message", |f| {
         f["event"] == "message" && f["message"]["message_id"] == m.as_str()
@@ -695,8 +666,8 @@ async fn another_tenant_receives_none_of_the_events(app: TestApp) {
     cs.next_event("read").await;
 
     // agent_status, queue_position (seed 001).
-    desk.settings(json!({ "max_chats": 1 })).await;
-    set_state(&app, t, bob.id, ACCEPTING).await;
+    desk.settings_ok(json!({ "max_chats": 1 })).await;
+    app.set_state(t, bob.id, ACCEPTING).await;
     wa.next_event("agent_status").await;
     let served = desk.connect("c1").await;
     assert_eq!(served["agent_id"], "bob", "{served}");
@@ -864,25 +835,6 @@ async fn a_frame_over_64_kib_closes_the_socket_with_1009(app: TestApp) {
 // ---------------------------------------------------------------------------
 // Helpers.
 
-/// The next stored event (durable), in arrival order; live events stay for
-/// later takers.
-async fn stored(ws: &mut WsClient) -> Value {
-    ws.next_where("a stored event", |f| {
-        STORED.contains(&f["event"].as_str().unwrap_or_default())
-    })
-    .await
-}
-
-/// A chat message in the seed 003 shape.
-fn assert_chat(m: &Value, id: &str, sender: &str, sender_type: i64, body: &str) {
-    assert_eq!(m["message_id"], id, "{m}");
-    assert_eq!(m["sender"], sender, "{m}");
-    assert_eq!(m["sender_type"], sender_type, "{m}");
-    assert_eq!(m["type"], 3, "{m}");
-    assert_eq!(m["text"], body, "{m}");
-    assert!(m["timestamp"].is_f64() || m["timestamp"].is_u64(), "{m}");
-}
-
 /// An `error` frame with seed 003's body and this code.
 fn assert_ws_error(e: &Value, code: u64) {
     assert_eq!(e["event"], "error", "{e}");
@@ -911,72 +863,4 @@ fn text(v: &Value) -> String {
     v.as_str()
         .unwrap_or_else(|| panic!("not a string: {v}"))
         .to_owned()
-}
-
-/// Sets an agent's online-chat (module 2) status as the tenant's admin.
-async fn set_state(app: &TestApp, t: &Tenant, id: i64, state: &str) {
-    let body = json!({ "plate_service_state": { "plate": 2, "state": state } });
-    let path = format!("/api/v1/plate_service_state/{id}.json");
-    let r = app.api(Method::PUT, &path, &t.admin(), Some(body)).await;
-    assert_eq!(r.status, 200, "set state: {}", r.body);
-}
-
-/// A tenant with a seed 001 access token, for pushed conversations.
-struct Desk<'a> {
-    app: &'a TestApp,
-    t: Tenant,
-    access_token: String,
-}
-
-impl<'a> Desk<'a> {
-    async fn new(app: &'a TestApp, name: &str) -> Desk<'a> {
-        let t = app.tenant(name).await;
-        let (status, body) = app
-            .post(
-                "/admin/access_token",
-                &[("api_key", &t.api_key), ("secret_key", &t.secret_key)],
-            )
-            .await;
-        assert_eq!(status, 200, "access token: {body}");
-        let access_token = text(&body["access_token"]);
-        Desk {
-            app,
-            t,
-            access_token,
-        }
-    }
-
-    /// `POST /customers/connect`; the answer.
-    async fn connect(&self, name: &str) -> Value {
-        let response = self
-            .app
-            .client
-            .post(format!("{}/customers/connect", self.app.base))
-            .header(AUTHORIZATION, &self.access_token)
-            .form(&[("name", name)])
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let body: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
-        assert_eq!(status, 200, "connect {name}: {body}");
-        body
-    }
-
-    async fn settings(&self, settings: Value) {
-        let r = self
-            .app
-            .api(
-                Method::PUT,
-                "/api/v1/settings.json",
-                &self.t.admin(),
-                Some(json!({ "settings": settings })),
-            )
-            .await;
-        assert_eq!(r.status, 200, "settings: {}", r.body);
-    }
-
-    async fn set_state(&self, id: i64, state: &str) {
-        set_state(self.app, &self.t, id, state).await;
-    }
 }

@@ -14,7 +14,8 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use common::{eventually, question_ids, Agent, ApiResponse, Tenant, TestApp};
+use common::desk::{Desk, SETTINGS};
+use common::{eventually, question_ids, Agent, TestApp, ACCEPTING};
 use reqwest::header::AUTHORIZATION;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -35,9 +36,6 @@ on_every_backend!(
     a_timeout_of_zero_never_finishes_a_waiting_conversation,
     routing_settings_round_trip_and_invalid_values_change_nothing,
 );
-
-const ACCEPTING: &str = "在线";
-const SETTINGS: &str = "/api/v1/settings.json";
 
 // ---------------------------------------------------------------------------
 // (1) The burst.
@@ -779,56 +777,8 @@ async fn routing_settings_round_trip_and_invalid_values_change_nothing(app: Test
 // ---------------------------------------------------------------------------
 // Helpers.
 
-/// A tenant seen from outside: its admin, and its backend's access token.
-struct Desk<'a> {
-    app: &'a TestApp,
-    t: Tenant,
-    access_token: String,
-}
-
-impl<'a> Desk<'a> {
-    async fn new(app: &'a TestApp, name: &str) -> Desk<'a> {
-        let t = app.tenant(name).await;
-        let (status, body) = app
-            .post(
-                "/admin/access_token",
-                &[("api_key", &t.api_key), ("secret_key", &t.secret_key)],
-            )
-            .await;
-        assert_eq!(status, 200, "access token: {body}");
-        let access_token = text(&body["access_token"]);
-        Desk {
-            app,
-            t,
-            access_token,
-        }
-    }
-
-    /// `connect` without a department; the answer.
-    async fn connect(&self, name: &str) -> Value {
-        self.connect_in(name, None).await
-    }
-
-    async fn connect_in(&self, name: &str, department: Option<i64>) -> Value {
-        let mut form = vec![("name", name.to_owned())];
-        if let Some(department) = department {
-            form.push(("department_id", department.to_string()));
-        }
-        let response = self
-            .app
-            .client
-            .post(format!("{}/customers/connect", self.app.base))
-            .header(AUTHORIZATION, &self.access_token)
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let body: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
-        assert_eq!(status, 200, "connect {name}: {body}");
-        body
-    }
-
+/// The calls of `Desk` (tests/common/desk.rs) only routing makes.
+impl Desk<'_> {
     /// A new web visitor (`client_connect` without `group_id`); the answer.
     async fn visitor(&self, department: Option<i64>) -> Value {
         let department = department.map(|d| d.to_string());
@@ -934,46 +884,7 @@ impl<'a> Desk<'a> {
 
     /// The pending pool as an agent sees it.
     async fn pending(&self, agent: &Agent) -> Vec<String> {
-        let (status, body) = self
-            .app
-            .get(
-                "/v1/question/list",
-                &[
-                    ("session", agent.session.as_str()),
-                    ("serv_id", agent.serv_id.as_str()),
-                ],
-            )
-            .await;
-        assert_eq!(status, 200, "pending: {body}");
-        question_ids(&body)
-    }
-
-    async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> ApiResponse {
-        self.app.api(method, path, &self.t.admin(), body).await
-    }
-
-    async fn get_settings(&self) -> Value {
-        self.app.api_get(SETTINGS, &self.t.admin()).await["settings"].clone()
-    }
-
-    async fn put_settings(&self, settings: Value) -> ApiResponse {
-        self.admin(Method::PUT, SETTINGS, Some(json!({ "settings": settings })))
-            .await
-    }
-
-    /// Changes settings; the settings answered.
-    async fn settings_ok(&self, settings: Value) -> Value {
-        let r = self.put_settings(settings).await;
-        assert_eq!(r.status, 200, "settings: {}", r.body);
-        r.body["settings"].clone()
-    }
-
-    /// Sets the agent's online-chat (module 2) status.
-    async fn set_state(&self, id: i64, state: &str) {
-        let body = json!({ "plate_service_state": { "plate": 2, "state": state } });
-        let path = format!("/api/v1/plate_service_state/{id}.json");
-        let r = self.admin(Method::PUT, &path, Some(body)).await;
-        assert_eq!(r.status, 200, "set state: {}", r.body);
+        question_ids(&self.app.pending(agent).await)
     }
 
     /// `PUT /api/v1/supports/{id}.json` with these fields.

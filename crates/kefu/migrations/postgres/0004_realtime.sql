@@ -52,5 +52,6 @@ CREATE TABLE webhook_deliveries (
     created_at      DOUBLE PRECISION NOT NULL,
     delivered_at    DOUBLE PRECISION
 );
-CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (tenant_id, webhook_id, id);
+-- The log (by webhook, newest first) and the cascade when a webhook is deleted.
+CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, id);
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);

@@ -53,9 +53,8 @@ impl Store {
         })
     }
 
-    /// Deletes a department and its memberships (its agents stay).
-    /// Deletes a department and its memberships; conversations waiting in it
-    /// join the general queue.
+    /// Deletes a department and its memberships (its agents stay);
+    /// conversations waiting in it join the general queue.
     pub async fn delete_group(&self, tenant_id: i64, id: i64) -> Result<bool> {
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;

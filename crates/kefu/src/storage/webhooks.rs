@@ -233,21 +233,15 @@ impl Store {
         })
     }
 
-    /// Deletes a webhook and its delivery log.
+    /// Deletes a webhook; its delivery log goes with it (the schema's
+    /// `ON DELETE CASCADE`, pinned by a test below).
     pub async fn delete_webhook(&self, tenant_id: i64, id: i64) -> Result<bool> {
         with_pool!(self, write, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM webhook_deliveries WHERE tenant_id = $1 AND webhook_id = $2")
-                .bind(tenant_id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
             let done = sqlx::query("DELETE FROM webhooks WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant_id)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(pool)
                 .await?;
-            tx.commit().await?;
             Ok(done.rows_affected() == 1)
         })
     }
@@ -445,5 +439,67 @@ impl Store {
             .await?;
             Ok(done.rows_affected() == 1)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::NewTenant;
+
+    #[tokio::test]
+    async fn a_deleted_webhook_takes_its_delivery_log_along() {
+        let path =
+            std::env::temp_dir().join(format!("kefu-webhooks-{}.db", crate::ids::random_token(8)));
+        let store = Store::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("open a SQLite file");
+        let tenant = NewTenant {
+            name: "Acme",
+            api_key: "key",
+            secret_hash: "hash",
+            admin_account: "admin",
+            admin_password_hash: "hash",
+            now: 1.0,
+        };
+        let (tenant_id, _, _) = store.create_tenant(&tenant).await.expect("tenant");
+        let new = NewWebhook {
+            tenant_id,
+            url: "https://hooks.example.com/a".into(),
+            events: "*".into(),
+            secret: "whsec_test".into(),
+            active: true,
+        };
+        let id = store
+            .insert_webhook(&new, 20, 1.0)
+            .await
+            .expect("insert")
+            .expect("under the limit");
+        let delivery = NewDelivery {
+            id: "d1".into(),
+            event: "message".into(),
+            payload: "{}".into(),
+        };
+        assert!(store
+            .enqueue_deliveries(tenant_id, id, 0, 1, &[delivery], 2.0)
+            .await
+            .expect("enqueue"));
+        let (_, logged) = store
+            .list_deliveries(tenant_id, id, 10, 0)
+            .await
+            .expect("log");
+        assert_eq!(logged, 1);
+
+        assert!(store.delete_webhook(tenant_id, id).await.expect("delete"));
+        let (_, left) = store
+            .list_deliveries(tenant_id, id, 10, 0)
+            .await
+            .expect("log");
+        assert_eq!(left, 0, "the log outlived its webhook");
+        assert!(!store.delete_webhook(tenant_id, id).await.expect("again"));
+        store.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 }

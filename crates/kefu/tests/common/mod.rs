@@ -6,18 +6,25 @@
 //! it); without it they report that they were skipped.
 #![allow(dead_code)]
 
+pub mod desk;
+pub mod http;
 pub mod node;
+pub mod pg;
 pub mod ws;
 
 use std::path::PathBuf;
 
+use http::Http;
+use kefu::domain::message::EVENT_NAMES;
 use kefu::engine::{Engine, TenantCredentials};
 use kefu::ids::random_token;
 use kefu::media::MediaStore;
 use kefu::realtime::Limits;
 use kefu::server::Node;
 use kefu::storage::Store;
-use serde_json::Value;
+use pg::Schema;
+use reqwest::Method;
+use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -28,6 +35,9 @@ pub enum Backend {
 }
 
 pub const POSTGRES_ENV: &str = "KEFU_TEST_POSTGRES_URL";
+
+/// The status name that takes work by default (a tenant's `accepting` one).
+pub const ACCEPTING: &str = "在线";
 
 /// Declares each listed `async fn name(app: TestApp)` as a test on SQLite and
 /// on PostgreSQL.
@@ -67,12 +77,14 @@ pub struct TestApp {
     pub base: String,
     pub engine: Engine,
     pub client: reqwest::Client,
+    /// `client` at `base`, with the calls the harnesses share.
+    pub http: Http,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     /// The node's background work (fan-out, sweeper, webhooks).
     node: Option<Node>,
     data_dir: PathBuf,
-    pg_schema: Option<(String, String)>,
+    pg_schema: Option<Schema>,
 }
 
 /// A tenant created for a test, with its keys.
@@ -151,18 +163,8 @@ impl TestApp {
             ),
             Backend::Postgres => {
                 let base = std::env::var(POSTGRES_ENV).ok().filter(|v| !v.is_empty())?;
-                let schema = format!("kefu_t_{}", random_token(12).to_lowercase());
-                let admin = sqlx::PgPool::connect(&base)
-                    .await
-                    .expect("connect to the test PostgreSQL");
-                sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                    .execute(&admin)
-                    .await
-                    .expect("create a test schema");
-                admin.close().await;
-                let sep = if base.contains('?') { '&' } else { '?' };
-                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-                (url, Some((base, schema)))
+                let schema = Schema::create(&base, "kefu_t").await;
+                (schema.url.clone(), Some(schema))
             }
         };
         let store = Store::connect(&database)
@@ -182,10 +184,12 @@ impl TestApp {
         if std::env::var("KEFU_TEST_LOG").is_ok() {
             let _ = tracing_subscriber::fmt().with_env_filter("info").try_init();
         }
+        let client = reqwest::Client::new();
         Some(TestApp {
+            http: Http::with_client(client.clone(), &base),
             base,
             engine,
-            client: reqwest::Client::new(),
+            client,
             stop: Some(stop),
             server: Some(server),
             node: Some(node),
@@ -237,20 +241,13 @@ impl TestApp {
         user_id: &str,
         identify: Option<&str>,
     ) -> Customer {
-        let mut form = vec![
-            ("api_key", tenant.api_key.as_str()),
-            ("secret_key", tenant.secret_key.as_str()),
-            ("user_id", user_id),
-            ("name", user_id),
-        ];
-        if let Some(identify) = identify {
-            form.push(("identify", identify));
-        }
-        let (status, body) = self.post("/v1/session", &form).await;
-        assert_eq!(status, 200, "mint session: {body}");
+        let session = self
+            .http
+            .session(&tenant.api_key, &tenant.secret_key, user_id, identify)
+            .await;
         Customer {
             user_id: user_id.to_owned(),
-            session: body["session"].as_str().expect("session").to_owned(),
+            session,
         }
     }
 
@@ -263,17 +260,7 @@ impl TestApp {
             .await
             .expect("create agent");
         let device = self.customer(tenant, &format!("device-of-{serv_id}")).await;
-        let (status, body) = self
-            .post(
-                "/v1/serv/bind",
-                &[
-                    ("session", &device.session),
-                    ("serv_id", serv_id),
-                    ("password", &password),
-                ],
-            )
-            .await;
-        assert_eq!(status, 200, "bind: {body}");
+        self.http.bind(&device.session, serv_id, &password).await;
         Agent {
             serv_id: serv_id.to_owned(),
             password,
@@ -283,74 +270,32 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .form(form)
-            .send()
-            .await
-            .expect("request");
-        read(response).await
+        self.http.post(path, form).await
     }
 
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> (u16, Value) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .query(query)
-            .send()
-            .await
-            .expect("request");
-        read(response).await
+        self.http.get(path, query).await
     }
 
-    pub async fn request(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> (u16, Value) {
-        let response = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .form(form)
-            .send()
-            .await
-            .expect("request");
-        read(response).await
+    pub async fn request(&self, method: Method, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        self.http.request(method, path, form).await
     }
 
     /// A call of the administration API (seed 002) with HTTP Basic auth and
     /// an optional JSON body.
     pub async fn api(
         &self,
-        method: reqwest::Method,
+        method: Method,
         path: &str,
         login: &Login,
         body: Option<Value>,
     ) -> ApiResponse {
-        let mut request = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .basic_auth(&login.account, Some(&login.password));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let text = response.text().await.expect("body");
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        ApiResponse {
-            status,
-            headers,
-            body,
-        }
+        self.http.api(method, path, login, body).await
     }
 
     /// `GET` of the administration API; panics unless it answers 200.
     pub async fn api_get(&self, path: &str, login: &Login) -> Value {
-        let r = self.api(reqwest::Method::GET, path, login, None).await;
+        let r = self.api(Method::GET, path, login, None).await;
         assert_eq!(r.status, 200, "GET {path}: {}", r.body);
         r.body
     }
@@ -360,77 +305,69 @@ impl TestApp {
     pub async fn api_create_agent(&self, tenant: &Tenant, support: Value) -> Value {
         let r = self
             .api(
-                reqwest::Method::POST,
+                Method::POST,
                 "/api/v1/supports.json",
                 &tenant.admin(),
-                Some(serde_json::json!({ "support": support })),
+                Some(json!({ "support": support })),
             )
             .await;
         assert_eq!(r.status, 200, "create agent: {}", r.body);
         r.body["support"].clone()
     }
 
+    /// Sets an agent's online-chat (module 2) status as the tenant's admin.
+    pub async fn set_state(&self, tenant: &Tenant, agent_id: i64, state: &str) {
+        let body = json!({ "plate_service_state": { "plate": 2, "state": state } });
+        let path = format!("/api/v1/plate_service_state/{agent_id}.json");
+        let r = self
+            .api(Method::PUT, &path, &tenant.admin(), Some(body))
+            .await;
+        assert_eq!(r.status, 200, "set state: {}", r.body);
+    }
+
     /// The customer asks a question; returns its id.
     pub async fn ask(&self, c: &Customer, title: &str) -> String {
-        let (status, body) = self
-            .post(
-                "/v1/question/new",
-                &[("session", &c.session), ("title", title)],
-            )
-            .await;
-        assert_eq!(status, 200, "ask: {body}");
-        body["question_id"]
-            .as_str()
-            .expect("question_id")
-            .to_owned()
+        self.http.ask(&c.session, title).await
     }
 
     /// The agent claims a question; panics unless it succeeds.
     pub async fn serve(&self, a: &Agent, question_id: &str) {
-        let (status, body) = self
-            .post(
-                &format!("/v1/question/{question_id}/serve"),
-                &[("session", &a.session), ("serv_id", &a.serv_id)],
-            )
-            .await;
+        let (status, body) = self.act(a, question_id, "serve").await;
         assert_eq!(status, 200, "serve: {body}");
     }
 
     /// An agent's lifecycle step (`serve`, `quit`, `finish`, `request_finish`).
     pub async fn act(&self, a: &Agent, question_id: &str, action: &str) -> (u16, Value) {
-        self.post(
-            &format!("/v1/question/{question_id}/{action}"),
-            &[("session", &a.session), ("serv_id", &a.serv_id)],
-        )
-        .await
+        self.http
+            .act(&a.session, &a.serv_id, question_id, action)
+            .await
     }
 
     /// A customer's text message; returns the response.
     pub async fn customer_says(&self, c: &Customer, question_id: &str, text: &str) -> (u16, Value) {
-        self.post(
-            &format!("/v1/question/{question_id}/message/send_text"),
-            &[
-                ("session", &c.session),
-                ("sender", &c.user_id),
-                ("sender_type", "1"),
-                ("text", text),
-            ],
-        )
-        .await
+        self.http
+            .send_text(&c.session, &c.user_id, "1", question_id, text)
+            .await
     }
 
     /// An agent's text message; returns the response.
     pub async fn agent_says(&self, a: &Agent, question_id: &str, text: &str) -> (u16, Value) {
-        self.post(
-            &format!("/v1/question/{question_id}/message/send_text"),
-            &[
-                ("session", &a.session),
-                ("sender", &a.serv_id),
-                ("sender_type", "2"),
-                ("text", text),
-            ],
-        )
-        .await
+        self.http
+            .send_text(&a.session, &a.serv_id, "2", question_id, text)
+            .await
+    }
+
+    /// The agent's pending pool (`GET /v1/question/list`); panics unless it
+    /// answers 200.
+    pub async fn pending(&self, a: &Agent) -> Value {
+        let (status, body) = self
+            .get(
+                "/v1/question/list",
+                &[("session", &a.session), ("serv_id", &a.serv_id)],
+            )
+            .await;
+        assert_eq!(status, 200, "question/list: {body}");
+        body
     }
 
     /// The whole history of a question, oldest first, as the customer reads it.
@@ -463,13 +400,6 @@ impl TestApp {
     }
 }
 
-async fn read(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, body)
-}
-
 /// Asserts a seed 003 error body: status 300, the code, the field.
 pub fn assert_v1_error(result: &(u16, Value), http: u16, code: u64, field: Option<&str>) {
     let (status, body) = result;
@@ -486,6 +416,41 @@ pub fn assert_v1_error(result: &(u16, Value), http: u16, code: u64, field: Optio
     }
 }
 
+/// Asserts a seed 002 error: the HTTP status (also in the body), the code, a
+/// message, and the field when one is named.
+pub fn assert_admin_error(r: &ApiResponse, http: u16, code: &str, field: Option<&str>) {
+    let body = &r.body;
+    assert_eq!(r.status, http, "HTTP status of {body}");
+    assert_eq!(body["status"], http, "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    if let Some(field) = field {
+        assert_eq!(body["field"], field, "{body}");
+    }
+}
+
+/// Whether a WebSocket frame is a stored event (one named for a stored
+/// message: durable, replayed after a reconnect).
+pub fn is_stored(frame: &Value) -> bool {
+    frame["event"]
+        .as_str()
+        .is_some_and(|name| EVENT_NAMES.contains(&name))
+}
+
+/// Asserts a chat message in the seed 003 shape: a text (`type` 3) with
+/// this id, sender and body, and a timestamp.
+pub fn assert_chat(m: &Value, id: &str, sender: &str, sender_type: i64, text: &str) {
+    assert_eq!(m["message_id"], id, "{m}");
+    assert_eq!(m["sender"], sender, "{m}");
+    assert_eq!(m["sender_type"], sender_type, "{m}");
+    assert_eq!(m["type"], 3, "{m}");
+    assert_eq!(m["text"], text, "{m}");
+    assert!(m["timestamp"].is_f64() || m["timestamp"].is_u64(), "{m}");
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.node.take());
@@ -493,25 +458,8 @@ impl Drop for TestApp {
             let _ = stop.send(());
         }
         let _ = std::fs::remove_dir_all(&self.data_dir);
-        if let Some((base, schema)) = self.pg_schema.take() {
-            // The test's runtime is ending: drop the schema from a runtime of our own.
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build();
-                if let Ok(runtime) = runtime {
-                    runtime.block_on(async {
-                        if let Ok(pool) = sqlx::PgPool::connect(&base).await {
-                            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                                .execute(&pool)
-                                .await;
-                            pool.close().await;
-                        }
-                    });
-                }
-            })
-            .join();
-        }
+        // Last, once the node is told to stop.
+        drop(self.pg_schema.take());
     }
 }
 

@@ -1,7 +1,7 @@
 //! The real `kefu` binary as a process, for tests that need one (the server's
 //! memory, several nodes on one database): `kefu tenant create`, nodes started
-//! with `kefu serve`, typed calls of its HTTP API, and a small WebSocket
-//! client that remembers the stored events it received.
+//! with `kefu serve`, typed calls of its HTTP API (over `super::http`), and a
+//! small WebSocket client that remembers the stored events it received.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -9,23 +9,15 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
+use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::{self, Message};
 
-const KEFU: &str = env!("CARGO_BIN_EXE_kefu");
+pub use super::http::Http;
+use super::{is_stored, Login};
 
-/// Events that carry a stored message (replayed by cursor).
-pub const STORED: [&str; 8] = [
-    "message",
-    "assigned",
-    "quit",
-    "finish_requested",
-    "finished",
-    "timed_out",
-    "reopened",
-    "transferred",
-];
+const KEFU: &str = env!("CARGO_BIN_EXE_kefu");
 
 /// How long `Socket::expect` waits for an event.
 const EXPECT: Duration = Duration::from_secs(20);
@@ -69,7 +61,7 @@ fn kefu() -> Command {
 pub struct TenantKeys {
     api_key: String,
     secret_key: String,
-    admin: (String, String),
+    admin: Login,
 }
 
 /// `kefu tenant create` on the database the nodes of `dir` use (`database`
@@ -91,9 +83,9 @@ pub fn create_tenant(dir: &Path, database: &[&str]) -> TenantKeys {
     TenantKeys {
         api_key: text(&created["api_key"]),
         secret_key: text(&created["secret_key"]),
-        admin: (
-            text(&created["admin"]["account"]),
-            text(&created["admin"]["password"]),
+        admin: Login::new(
+            &text(&created["admin"]["account"]),
+            &text(&created["admin"]["password"]),
         ),
     }
 }
@@ -175,45 +167,6 @@ impl Drop for Node {
     }
 }
 
-/// Requests to one node; the body is JSON, or the text when it is not.
-#[derive(Clone)]
-pub struct Http {
-    client: reqwest::Client,
-    base: String,
-}
-
-impl Http {
-    fn new(base: &str) -> Self {
-        Self {
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .expect("an HTTP client"),
-            base: base.to_owned(),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
-        super::read(request.send().await.expect("request")).await
-    }
-
-    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
-        Self::send(self.client.post(self.url(path)).form(form)).await
-    }
-
-    pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
-        Self::send(self.client.post(self.url(path)).json(body)).await
-    }
-
-    pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> (u16, Value) {
-        Self::send(self.client.get(self.url(path)).query(query)).await
-    }
-}
-
 /// A session holder: a customer, or an agent bound to its device's session.
 #[derive(Clone)]
 pub struct User {
@@ -235,21 +188,12 @@ impl User {
 
 /// A customer session minted with the tenant's keys (`POST /v1/session`).
 pub async fn session(http: &Http, tenant: &TenantKeys, user_id: &str) -> User {
-    let (status, body) = http
-        .post(
-            "/v1/session",
-            &[
-                ("api_key", &tenant.api_key),
-                ("secret_key", &tenant.secret_key),
-                ("user_id", user_id),
-                ("name", user_id),
-            ],
-        )
+    let session = http
+        .session(&tenant.api_key, &tenant.secret_key, user_id, None)
         .await;
-    assert_eq!(status, 200, "session: {body}");
     User {
         user_id: user_id.to_owned(),
-        session: body["session"].as_str().expect("a session").to_owned(),
+        session,
         serv_id: None,
     }
 }
@@ -258,31 +202,19 @@ pub async fn session(http: &Http, tenant: &TenantKeys, user_id: &str) -> User {
 /// device session over `bind_on` (seed 003 `serv/bind`).
 pub async fn agent(create_on: &Http, bind_on: &Http, tenant: &TenantKeys, serv_id: &str) -> User {
     let password = format!("pw-{serv_id}");
-    let (account, admin_password) = &tenant.admin;
-    let (status, body) = Http::send(
-        create_on
-            .client
-            .post(create_on.url("/api/v1/supports.json"))
-            .basic_auth(account, Some(admin_password))
-            .json(
-                &json!({"support": {"sPassportName": serv_id, "sNum": serv_id,
-                                      "name": serv_id, "password": password}}),
-            ),
-    )
-    .await;
-    assert_eq!(status, 200, "create agent: {body}");
-    let device = session(bind_on, tenant, &format!("device-of-{serv_id}")).await;
-    let (status, body) = bind_on
-        .post(
-            "/v1/serv/bind",
-            &[
-                ("session", &device.session),
-                ("serv_id", serv_id),
-                ("password", &password),
-            ],
+    let support = json!({"support": {"sPassportName": serv_id, "sNum": serv_id,
+                                     "name": serv_id, "password": password}});
+    let r = create_on
+        .api(
+            Method::POST,
+            "/api/v1/supports.json",
+            &tenant.admin,
+            Some(support),
         )
         .await;
-    assert_eq!(status, 200, "bind: {body}");
+    assert_eq!(r.status, 200, "create agent: {}", r.body);
+    let device = session(bind_on, tenant, &format!("device-of-{serv_id}")).await;
+    bind_on.bind(&device.session, serv_id, &password).await;
     User {
         serv_id: Some(serv_id.to_owned()),
         ..device
@@ -291,29 +223,13 @@ pub async fn agent(create_on: &Http, bind_on: &Http, tenant: &TenantKeys, serv_i
 
 /// A new question of `customer`; its id.
 pub async fn ask(http: &Http, customer: &User, title: &str) -> String {
-    let (status, body) = http
-        .post(
-            "/v1/question/new",
-            &[("session", &customer.session), ("title", title)],
-        )
-        .await;
-    assert_eq!(status, 200, "ask: {body}");
-    body["question_id"]
-        .as_str()
-        .expect("a question_id")
-        .to_owned()
+    http.ask(&customer.session, title).await
 }
 
 /// The agent claims the question (`POST /v1/question/ID/serve`).
 pub async fn serve(http: &Http, agent: &User, question: &str) -> (u16, Value) {
-    http.post(
-        &format!("/v1/question/{question}/serve"),
-        &[
-            ("session", &agent.session),
-            ("serv_id", agent.serv_id.as_deref().expect("an agent")),
-        ],
-    )
-    .await
+    let serv_id = agent.serv_id.as_deref().expect("an agent");
+    http.act(&agent.session, serv_id, question, "serve").await
 }
 
 /// `/ws?...` with the query encoded.
@@ -388,10 +304,7 @@ impl Socket {
             match frame {
                 Some(Ok(Message::Text(text))) => {
                     let event: Value = serde_json::from_str(&text).expect("a JSON frame");
-                    if event["event"]
-                        .as_str()
-                        .is_some_and(|name| STORED.contains(&name))
-                    {
+                    if is_stored(&event) {
                         self.stored.push(event.clone());
                     }
                     if wanted(&event) {
@@ -422,13 +335,8 @@ impl Socket {
     /// The next stored event of `question`.
     pub async fn next_stored(&mut self, question: &str) -> Value {
         let what = format!("stored event of {question}");
-        self.expect(&what, |e| {
-            e["question_id"] == question
-                && e["event"]
-                    .as_str()
-                    .is_some_and(|name| STORED.contains(&name))
-        })
-        .await
+        self.expect(&what, |e| e["question_id"] == question && is_stored(e))
+            .await
     }
 
     /// Reads for `period` and counts the server's pings; the socket must stay open.

@@ -163,6 +163,12 @@ impl WsClient {
         }
     }
 
+    /// The next stored event (durable), in arrival order; live events stay
+    /// for later takers.
+    pub async fn next_stored(&mut self) -> Value {
+        self.next_where("a stored event", super::is_stored).await
+    }
+
     /// Frames received but not taken yet, taken now.
     pub fn take_pending(&mut self) -> Vec<Value> {
         self.pending.drain(..).collect()

@@ -13,7 +13,7 @@ use super::request::{AdminOnly, IdPath, JsonBody, Query};
 use super::supports::list_query;
 use crate::api::SharedState;
 use crate::domain::calendar::{format_unix, UtcOffset};
-use crate::engine::GroupView;
+use crate::engine::{Admin, Entity, GroupView};
 
 type Answer = Result<Json<Value>, AdminError>;
 
@@ -28,8 +28,12 @@ fn group(base: &str, offset: UtcOffset, g: &GroupView) -> Value {
     })
 }
 
-fn no_such_group() -> AdminError {
-    crate::engine::Error::NotFound(crate::engine::Entity::Group).into()
+/// The answer of one group.
+fn answer(state: &SharedState, admin: &Admin, g: &GroupView) -> Answer {
+    let offset = admin.settings.utc_offset();
+    Ok(Json(
+        json!({ "supportgroup": group(&state.public_url, offset, g) }),
+    ))
 }
 
 /// `GET /api/v1/supportgroups.json` (管理员).
@@ -43,30 +47,23 @@ pub async fn list(
         .engine
         .list_groups(&admin, page.per_page, page.offset())
         .await?;
-    let (next, previous) = page.links(&state.public_url, "/api/v1/supportgroups.json", &q, count);
     let offset = admin.settings.utc_offset();
-    let items: Vec<Value> = groups
+    let items = groups
         .iter()
         .map(|g| group(&state.public_url, offset, g))
         .collect();
-    Ok(Json(
-        json!({ "supportgroups": items, "count": count, "next_page": next, "previous_page": previous }),
-    ))
+    let links = page.links(&state.public_url, "/api/v1/supportgroups.json", &q, count);
+    Ok(render::list("supportgroups", items, count, links))
 }
 
 /// `GET /api/v1/supportgroups/{groupId}.json` (管理员).
 pub async fn show(
     State(state): State<SharedState>,
     AdminOnly(admin): AdminOnly,
-    IdPath(id): IdPath,
+    id: IdPath,
 ) -> Answer {
-    let g = state
-        .engine
-        .group(&admin, id.ok_or_else(no_such_group)?)
-        .await?;
-    Ok(Json(
-        json!({ "supportgroup": group(&state.public_url, admin.settings.utc_offset(), &g) }),
-    ))
+    let g = state.engine.group(&admin, id.of(Entity::Group)?).await?;
+    answer(&state, &admin, &g)
 }
 
 /// `POST /api/v1/supportgroups.json` with `{"supportgroup": {"name": "售后"}}` (管理员).
@@ -85,32 +82,26 @@ pub async fn create(
 pub async fn rename(
     State(state): State<SharedState>,
     AdminOnly(admin): AdminOnly,
-    IdPath(id): IdPath,
+    id: IdPath,
     body: JsonBody,
 ) -> Answer {
     let name = body.object("supportgroup")?.required_text("name")?;
-    let g = state
-        .engine
-        .rename_group(&admin, id.ok_or_else(no_such_group)?, &name)
-        .await?;
-    Ok(Json(
-        json!({ "supportgroup": group(&state.public_url, admin.settings.utc_offset(), &g) }),
-    ))
+    let id = id.of(Entity::Group)?;
+    let g = state.engine.rename_group(&admin, id, &name).await?;
+    answer(&state, &admin, &g)
 }
 
 /// `DELETE /api/v1/supportgroups/{groupId}.json` (管理员): its agents stay.
 pub async fn delete(
     State(state): State<SharedState>,
     AdminOnly(admin): AdminOnly,
-    IdPath(id): IdPath,
+    id: IdPath,
 ) -> Answer {
     let g = state
         .engine
-        .delete_group(&admin, id.ok_or_else(no_such_group)?)
+        .delete_group(&admin, id.of(Entity::Group)?)
         .await?;
-    Ok(Json(
-        json!({ "supportgroup": group(&state.public_url, admin.settings.utc_offset(), &g) }),
-    ))
+    answer(&state, &admin, &g)
 }
 
 /// `GET /api/v1/supportgroups/{groupId}/supports.json` (管理员): members,
@@ -118,19 +109,15 @@ pub async fn delete(
 pub async fn members(
     State(state): State<SharedState>,
     AdminOnly(admin): AdminOnly,
-    IdPath(id): IdPath,
+    id: IdPath,
     q: Query,
 ) -> Answer {
-    let id = id.ok_or_else(no_such_group)?;
+    let id = id.of(Entity::Group)?;
     let page = Page::parse(&q, 100)?;
     let query = list_query(&admin, &q, page)?;
     let (views, count) = state.engine.group_members(&admin, id, query).await?;
+    let items = render::agents(&state.public_url, &admin, &views);
     let path = format!("/api/v1/supportgroups/{id}/supports.json");
-    let (next, previous) = page.links(&state.public_url, &path, &q, count);
-    Ok(Json(json!({
-        "supports": render::agents(&state.public_url, &admin, &views),
-        "count": count,
-        "next_page": next,
-        "previous_page": previous,
-    })))
+    let links = page.links(&state.public_url, &path, &q, count);
+    Ok(render::list("supports", items, count, links))
 }

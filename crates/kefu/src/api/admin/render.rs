@@ -1,4 +1,5 @@
-//! Seed 002's response shapes: the agent object, and page links.
+//! Seed 002's response shapes: the agent object, lists with page links, and
+//! creates' answers.
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::Json;
@@ -150,12 +151,29 @@ pub fn sort_order(q: &Query, name: &'static str, default_desc: bool) -> Result<b
     }
 }
 
+/// One page of a list: the items under `key`, the `count` of all, and the
+/// links of [`Page::links`].
+pub fn list(
+    key: &str,
+    items: Vec<Value>,
+    count: i64,
+    (next, previous): (Option<String>, Option<String>),
+) -> Json<Value> {
+    Json(json!({ key: items, "count": count, "next_page": next, "previous_page": previous }))
+}
+
 /// A create's answer, as the seed shows: 200, `Location` naming the new
-/// resource, and the object under `key`.
+/// resource (the object's own `url`), and the object under `key`.
 pub fn created(key: &str, object: Value) -> (HeaderMap, Json<Value>) {
+    let location = object["url"].as_str().map(str::to_owned);
+    created_at(location.as_deref(), key, object)
+}
+
+/// [`created`] for objects whose `url` is not their own address.
+pub fn created_at(location: Option<&str>, key: &str, object: Value) -> (HeaderMap, Json<Value>) {
     let mut headers = HeaderMap::new();
-    if let Some(Ok(url)) = object["url"].as_str().map(HeaderValue::from_str) {
-        headers.insert(header::LOCATION, url);
+    if let Some(Ok(location)) = location.map(HeaderValue::from_str) {
+        headers.insert(header::LOCATION, location);
     }
     (headers, Json(json!({ key: object })))
 }

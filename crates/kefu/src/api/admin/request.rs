@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use super::error::AdminError;
 use crate::api::{PeerAddr, SharedState};
-use crate::engine::Admin;
+use crate::engine::{Admin, Entity, Error};
 
 /// The agent calling, proved by HTTP Basic `{sPassportName}:{password}`.
 pub struct Caller(pub Admin);
@@ -88,6 +88,13 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
                 })?;
         let id = raw.strip_suffix(".json").unwrap_or(&raw);
         Ok(Self(id.parse::<i64>().ok().filter(|id| *id > 0)))
+    }
+}
+
+impl IdPath {
+    /// The id of an `entity`: a malformed one is answered as an unknown one.
+    pub fn of(self, entity: Entity) -> Result<i64, AdminError> {
+        self.0.ok_or_else(|| Error::NotFound(entity).into())
     }
 }
 

@@ -10,7 +10,7 @@ use super::error::AdminError;
 use super::render::{self, Page};
 use super::request::{id_list, AdminOnly, Caller, Fields, IdPath, JsonBody, Query};
 use crate::api::SharedState;
-use crate::engine::{Admin, AgentChanges};
+use crate::engine::{Admin, AgentChanges, AgentView, Entity};
 use crate::storage::{AgentOrder, AgentQuery, SearchColumn};
 
 type Answer = Result<Json<Value>, AdminError>;
@@ -24,13 +24,17 @@ pub async fn list(
     let page = Page::parse(&q, 100)?;
     let query = list_query(&admin, &q, page)?;
     let (views, count) = state.engine.list_agents(&admin, query).await?;
-    let (next, previous) = page.links(&state.public_url, "/api/v1/supports.json", &q, count);
-    Ok(Json(json!({
-        "supports": render::agents(&state.public_url, &admin, &views),
-        "count": count,
-        "next_page": next,
-        "previous_page": previous,
-    })))
+    let items = render::agents(&state.public_url, &admin, &views);
+    let links = page.links(&state.public_url, "/api/v1/supports.json", &q, count);
+    Ok(render::list("supports", items, count, links))
+}
+
+/// The answer of one agent.
+fn answer(state: &SharedState, admin: &Admin, view: &AgentView) -> Answer {
+    let offset = admin.settings.utc_offset();
+    Ok(Json(
+        json!({ "support": render::agent(&state.public_url, offset, view) }),
+    ))
 }
 
 /// The created-time filters and order of a list.
@@ -52,18 +56,12 @@ pub fn list_query(admin: &Admin, q: &Query, page: Page) -> Result<AgentQuery, Ad
 }
 
 /// `GET /api/v1/supports/{id}.json` (所有客服).
-pub async fn show(
-    State(state): State<SharedState>,
-    Caller(admin): Caller,
-    IdPath(id): IdPath,
-) -> Answer {
+pub async fn show(State(state): State<SharedState>, Caller(admin): Caller, id: IdPath) -> Answer {
     let view = state
         .engine
-        .agent_view(&admin, id.ok_or_else(AdminError::no_such_agent)?)
+        .agent_view(&admin, id.of(Entity::Agent)?)
         .await?;
-    Ok(Json(
-        json!({ "support": render::agent(&state.public_url, admin.settings.utc_offset(), &view) }),
-    ))
+    answer(&state, &admin, &view)
 }
 
 /// `GET /api/v1/supports/show_many.json?ids=1,2,3` (管理员).
@@ -103,17 +101,15 @@ pub async fn create(
 pub async fn update(
     State(state): State<SharedState>,
     Caller(admin): Caller,
-    IdPath(id): IdPath,
+    id: IdPath,
     body: JsonBody,
 ) -> Answer {
-    let id = id.ok_or_else(AdminError::no_such_agent)?;
+    let id = id.of(Entity::Agent)?;
     let fields = body.object("support")?;
     let mut changes = changes(fields)?;
     changes.account = fields.text("sPassportName")?;
     let view = state.engine.update_agent(&admin, id, changes).await?;
-    Ok(Json(
-        json!({ "support": render::agent(&state.public_url, admin.settings.utc_offset(), &view) }),
-    ))
+    answer(&state, &admin, &view)
 }
 
 /// `DELETE /api/v1/supports/{id}.json` (管理员): to the recycle bin; a
@@ -121,15 +117,13 @@ pub async fn update(
 pub async fn delete(
     State(state): State<SharedState>,
     AdminOnly(admin): AdminOnly,
-    IdPath(id): IdPath,
+    id: IdPath,
 ) -> Answer {
     let view = state
         .engine
-        .delete_agent(&admin, id.ok_or_else(AdminError::no_such_agent)?)
+        .delete_agent(&admin, id.of(Entity::Agent)?)
         .await?;
-    Ok(Json(
-        json!({ "support": render::agent(&state.public_url, admin.settings.utc_offset(), &view) }),
-    ))
+    answer(&state, &admin, &view)
 }
 
 /// `GET /api/v1/supportgroups/supports/search.json?query=name:陆华` (管理员).
@@ -210,10 +204,10 @@ pub async fn search(
 pub async fn set_stat(
     State(state): State<SharedState>,
     AdminOnly(admin): AdminOnly,
-    IdPath(id): IdPath,
+    id: IdPath,
     body: JsonBody,
 ) -> Answer {
-    let id = id.ok_or_else(AdminError::no_such_agent)?;
+    let id = id.of(Entity::Agent)?;
     let is_stat = body
         .object("support")?
         .int("isStat")?

@@ -3,16 +3,16 @@
 //! secret is in the create's answer and nowhere else.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{json, Value};
 
 use super::error::AdminError;
-use super::render::Page;
+use super::render::{self, Page};
 use super::request::{AdminOnly, Fields, IdPath, JsonBody, Query};
 use crate::api::{Routes, SharedState};
 use crate::domain::calendar::{format_unix, UtcOffset};
-use crate::engine::{DeliveryView, Entity, Error, WebhookInput, WebhookView};
+use crate::engine::{Admin, DeliveryView, Entity, WebhookInput, WebhookView};
 
 type Answer = Result<Json<Value>, AdminError>;
 
@@ -51,11 +51,6 @@ fn delivery(offset: UtcOffset, d: &DeliveryView) -> Value {
     })
 }
 
-/// A malformed id in the path: the same answer as an unknown one.
-fn no_such_webhook() -> AdminError {
-    Error::NotFound(Entity::Webhook).into()
-}
-
 /// `{"webhook": {"url": ..., "events": [...], "active": true}}`; `events`
 /// may also be names joined by commas, `active` also 1 or 0.
 fn input(body: &JsonBody) -> Result<WebhookInput, AdminError> {
@@ -87,6 +82,13 @@ fn events(fields: &Fields<'_>) -> Result<Option<Vec<String>>, AdminError> {
     }
 }
 
+/// The answer of one webhook.
+fn answer(admin: &Admin, w: &WebhookView) -> Answer {
+    Ok(Json(
+        json!({ "webhook": webhook(admin.settings.utc_offset(), w) }),
+    ))
+}
+
 /// `GET /api/v1/webhooks.json` (管理员).
 pub async fn list(
     State(state): State<SharedState>,
@@ -98,12 +100,10 @@ pub async fn list(
         .engine
         .list_webhooks(&admin, page.per_page, page.offset())
         .await?;
-    let (next, previous) = page.links(&state.public_url, "/api/v1/webhooks.json", &q, count);
     let offset = admin.settings.utc_offset();
-    let items: Vec<Value> = hooks.iter().map(|w| webhook(offset, w)).collect();
-    Ok(Json(
-        json!({ "webhooks": items, "count": count, "next_page": next, "previous_page": previous }),
-    ))
+    let items = hooks.iter().map(|w| webhook(offset, w)).collect();
+    let links = page.links(&state.public_url, "/api/v1/webhooks.json", &q, count);
+    Ok(render::list("webhooks", items, count, links))
 }
 
 /// `POST /api/v1/webhooks.json` (管理员): answers the webhook with its
@@ -126,58 +126,46 @@ pub async fn create(
         "{}/api/v1/webhooks/{}.json",
         state.public_url, created.webhook.id
     );
-    let mut headers = HeaderMap::new();
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        headers.insert(header::LOCATION, location);
-    }
-    Ok((headers, Json(json!({ "webhook": rendered }))))
+    Ok(render::created_at(Some(&location), "webhook", rendered))
 }
 
 /// `GET /api/v1/webhooks/{id}.json` (管理员).
 pub async fn show(
     State(state): State<SharedState>,
     AdminOnly(admin): AdminOnly,
-    IdPath(id): IdPath,
+    id: IdPath,
 ) -> Answer {
     let w = state
         .engine
-        .webhook(&admin, id.ok_or_else(no_such_webhook)?)
+        .webhook(&admin, id.of(Entity::Webhook)?)
         .await?;
-    Ok(Json(
-        json!({ "webhook": webhook(admin.settings.utc_offset(), &w) }),
-    ))
+    answer(&admin, &w)
 }
 
 /// `PUT /api/v1/webhooks/{id}.json` (管理员): changes the fields given.
 pub async fn update(
     State(state): State<SharedState>,
     AdminOnly(admin): AdminOnly,
-    IdPath(id): IdPath,
+    id: IdPath,
     body: JsonBody,
 ) -> Answer {
-    let id = id.ok_or_else(no_such_webhook)?;
+    let id = id.of(Entity::Webhook)?;
     let w = state
         .engine
         .update_webhook(&admin, id, &input(&body)?)
         .await?;
-    Ok(Json(
-        json!({ "webhook": webhook(admin.settings.utc_offset(), &w) }),
-    ))
+    answer(&admin, &w)
 }
 
 /// `DELETE /api/v1/webhooks/{id}.json` (管理员): answers it as it was.
 pub async fn delete(
     State(state): State<SharedState>,
     AdminOnly(admin): AdminOnly,
-    IdPath(id): IdPath,
+    id: IdPath,
 ) -> Answer {
-    let w = state
-        .engine
-        .delete_webhook(&admin, id.ok_or_else(no_such_webhook)?)
-        .await?;
-    Ok(Json(
-        json!({ "webhook": webhook(admin.settings.utc_offset(), &w) }),
-    ))
+    let id = id.of(Entity::Webhook)?;
+    let w = state.engine.delete_webhook(&admin, id).await?;
+    answer(&admin, &w)
 }
 
 /// `GET /api/v1/webhooks/{id}/deliveries.json` (管理员): the delivery log,
@@ -185,23 +173,18 @@ pub async fn delete(
 pub async fn deliveries(
     State(state): State<SharedState>,
     AdminOnly(admin): AdminOnly,
-    IdPath(id): IdPath,
+    id: IdPath,
     q: Query,
 ) -> Answer {
-    let id = id.ok_or_else(no_such_webhook)?;
+    let id = id.of(Entity::Webhook)?;
     let page = Page::parse(&q, 100)?;
     let (rows, count) = state
         .engine
         .webhook_deliveries(&admin, id, page.per_page, page.offset())
         .await?;
-    let path = format!("/api/v1/webhooks/{id}/deliveries.json");
-    let (next, previous) = page.links(&state.public_url, &path, &q, count);
     let offset = admin.settings.utc_offset();
-    let items: Vec<Value> = rows.iter().map(|d| delivery(offset, d)).collect();
-    Ok(Json(json!({
-        "deliveries": items,
-        "count": count,
-        "next_page": next,
-        "previous_page": previous,
-    })))
+    let items = rows.iter().map(|d| delivery(offset, d)).collect();
+    let path = format!("/api/v1/webhooks/{id}/deliveries.json");
+    let links = page.links(&state.public_url, &path, &q, count);
+    Ok(render::list("deliveries", items, count, links))
 }

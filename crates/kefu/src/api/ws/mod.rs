@@ -101,6 +101,14 @@ async fn open(state: &SharedState, raw: &str, headers: &HeaderMap) -> Result<Sta
         .last_seq(tenant)
         .await
         .map_err(crate::engine::Error::from)?;
+    if cursor.is_some_and(|c| c > head) {
+        // Only a cursor from another database (a reset, another installation)
+        // can be ahead: replaying from it would skip events silently.
+        return Err(V1Error::invalid(
+            "cursor",
+            "the cursor is ahead of this server's events; reconnect without it",
+        ));
+    }
     let registration = state.hub.register(tenant, who, head).map_err(|refused| {
         let why = match refused {
             Refused::TenantFull => "the tenant has too many open sockets on this server",
