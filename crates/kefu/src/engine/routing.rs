@@ -184,8 +184,7 @@ impl Engine {
             if let Some(e) = refusal {
                 return Err(e);
             }
-            self.announce_steps(tenant_id, &outcome.applied, false)
-                .await;
+            self.announce_steps(tenant_id, &outcome.applied, true).await;
             if !outcome.stale {
                 // The agent it left has room now.
                 self.drain(tenant_id).await?;
