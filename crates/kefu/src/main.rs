@@ -166,6 +166,12 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
         ]);
     }
     print_banner(&banner);
+    if config.redis.is_some() && config.database.starts_with("sqlite:") {
+        tracing::warn!(
+            "--redis with SQLite: nodes can share only a database they all reach; \
+             run several nodes against PostgreSQL"
+        );
+    }
     let node = server::Node::start(
         engine.clone(),
         config.public_url.clone(),
