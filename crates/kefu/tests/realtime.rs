@@ -27,6 +27,8 @@ on_every_backend!(
     a_customer_and_an_agent_chat_live_in_both_directions,
     agents_see_questions_enter_and_leave_the_pending_pool,
     a_waiting_customer_sees_its_queue_place_fall,
+    every_step_of_a_conversation_reaches_its_sockets_as_its_event,
+    timeouts_and_transfers_reach_the_sockets_of_those_concerned,
     a_reconnecting_customer_gets_every_message_once_in_order,
     sending_over_the_socket_follows_the_http_rules,
     bad_frames_get_errors_and_the_socket_stays_usable,
@@ -216,6 +218,98 @@ async fn a_waiting_customer_sees_its_queue_place_fall(app: TestApp) {
         assert_eq!(f["event"], "queue_position", "{f}");
         assert_eq!(f["question_id"], third["rid"], "{f}");
         assert_eq!(f["wait"], 2, "{f}");
+    }
+}
+
+/// The next stored event: its name and its notice's action.
+async fn step_of(ws: &mut WsClient, question_id: &str) -> (String, i64) {
+    let e = ws.next_stored().await;
+    assert_eq!(e["question_id"], question_id, "{e}");
+    assert_eq!(e["message"]["type"], 4, "{e}");
+    (text(&e["event"]), e["message"]["action"].as_i64().unwrap())
+}
+
+/// Claim, request to finish, finish, reopen (back to the same agent) and
+/// quit each reach the customer's socket as the event of its notice, and
+/// the serving agent's socket while it serves.
+async fn every_step_of_a_conversation_reaches_its_sockets_as_its_event(app: TestApp) {
+    let t = app.tenant("Steps").await;
+    let c = app.customer(&t, "u-steps").await;
+    let alice = app.agent(&t, "st_alice", false).await;
+    let q = app.ask(&c, "每一步").await;
+    let mut cs = WsClient::customer(&app.base, &c).await;
+    let mut al = WsClient::agent(&app.base, &alice).await;
+
+    app.serve(&alice, &q).await;
+    for ws in [&mut cs, &mut al] {
+        assert_eq!(step_of(ws, &q).await, ("assigned".to_owned(), 1));
+    }
+    for (action, event, number) in [
+        ("request_finish", "finish_requested", 3),
+        ("finish", "finished", 4),
+    ] {
+        let (status, body) = app.act(&alice, &q, action).await;
+        assert_eq!(status, 200, "{action}: {body}");
+        for ws in [&mut cs, &mut al] {
+            assert_eq!(step_of(ws, &q).await, (event.to_owned(), number));
+        }
+    }
+    let (status, body) = app
+        .post(
+            &format!("/v1/question/{q}/reopen"),
+            &[("session", &c.session)],
+        )
+        .await;
+    assert_eq!(status, 200, "reopen: {body}");
+    for ws in [&mut cs, &mut al] {
+        assert_eq!(step_of(ws, &q).await, ("reopened".to_owned(), 6));
+    }
+    // Quitting hands it back to the pool: the customer hears of it (the
+    // agent, who quit, is no longer its agent).
+    let (status, body) = app.act(&alice, &q, "quit").await;
+    assert_eq!(status, 200, "quit: {body}");
+    assert_eq!(step_of(&mut cs, &q).await, ("quit".to_owned(), 2));
+    let e = al
+        .next_where("the question back in the pool", |f| {
+            f["event"] == "question_status" && f["status"] == 1
+        })
+        .await;
+    assert_eq!(e["question_id"], q.as_str(), "{e}");
+    assert_eq!(e["serv_id"], Value::Null, "{e}");
+}
+
+/// A conversation that waits past the timeout tells its customer
+/// `timed_out`; a transfer tells the customer and the new agent
+/// `transferred`.
+async fn timeouts_and_transfers_reach_the_sockets_of_those_concerned(app: TestApp) {
+    let desk = Desk::new(&app, "Moves").await;
+    desk.settings_ok(json!({ "timeout": 1 })).await;
+    let waiting = desk.connect("等不及").await;
+    assert_eq!(waiting["wait"], 1, "{waiting}");
+    let rid = text(&waiting["rid"]);
+    let mut ws = WsClient::open(&app.base, &[("session", &text(&waiting["token"]))]).await;
+    assert_eq!(step_of(&mut ws, &rid).await, ("timed_out".to_owned(), 5));
+
+    let wang = app.agent(&desk.t, "mv_wang", false).await;
+    let li = app.agent(&desk.t, "mv_li", false).await;
+    desk.set_state(wang.id, ACCEPTING).await;
+    let served = desk.connect("转人工").await;
+    assert_eq!(served["agent_id"], "mv_wang", "{served}");
+    let (rid, token) = (text(&served["rid"]), text(&served["token"]));
+    desk.set_state(li.id, ACCEPTING).await;
+    let mut cs = WsClient::open(&app.base, &[("session", &token)]).await;
+    let mut ls = WsClient::agent(&app.base, &li).await;
+    let r = app
+        .client
+        .post(format!("{}/customers/Transfer", app.base))
+        .header(reqwest::header::AUTHORIZATION, &token)
+        .form(&[("group_id", rid.as_str()), ("agent_id", "mv_li")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    for ws in [&mut cs, &mut ls] {
+        assert_eq!(step_of(ws, &rid).await, ("transferred".to_owned(), 7));
     }
 }
 

@@ -37,6 +37,18 @@ pub struct AppState {
 
 pub type SharedState = Arc<AppState>;
 
+/// The token of the `Authorization` header, bare (as seed 001 shows) or
+/// after `Bearer `; None when the header is missing or empty.
+pub(crate) fn authorization_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
+    let token = value.strip_prefix("Bearer ").unwrap_or(value).trim();
+    (!token.is_empty()).then_some(token)
+}
+
 /// The client's address (for counting failed logins), when the server was
 /// started with connection info.
 pub struct PeerAddr(pub Option<std::net::IpAddr>);

@@ -4,11 +4,10 @@
 use std::collections::HashMap;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
 use axum::http::request::Parts;
 
 use super::error::CustomerError;
-use crate::api::SharedState;
+use crate::api::{authorization_token, SharedState};
 use crate::domain::paging::Id;
 use crate::engine::SessionCtx;
 
@@ -19,19 +18,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Token {
     type Rejection = CustomerError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, CustomerError> {
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .unwrap_or_default();
-        let token = value.strip_prefix("Bearer ").unwrap_or(value).trim();
-        if token.is_empty() || token.len() > 128 {
-            return Err(CustomerError::unauthorized(
+        match authorization_token(&parts.headers) {
+            Some(token) if token.len() <= 128 => Ok(Self(token.to_owned())),
+            _ => Err(CustomerError::unauthorized(
                 "the Authorization header holds no token",
-            ));
+            )),
         }
-        Ok(Self(token.to_owned()))
     }
 }
 

@@ -4,7 +4,7 @@
 
 pub mod error;
 mod messages;
-mod params;
+pub(crate) mod params;
 mod questions;
 pub(crate) mod render;
 mod serv;

@@ -85,13 +85,7 @@ impl Params {
     /// (which works as a session too).
     pub fn session(&self) -> Result<&str, V1Error> {
         let session = self.required("session")?;
-        let len = session.chars().count();
-        if len != crate::engine::SESSION_LEN && len != crate::engine::CUSTOMER_TOKEN_LEN {
-            return Err(V1Error::invalid(
-                "session",
-                "session must be 12 characters (or a 43-character customer token)",
-            ));
-        }
+        check_session(session)?;
         Ok(session)
     }
 
@@ -119,6 +113,19 @@ fn check_chars(field: &'static str, value: &str, min: usize, max: usize) -> Resu
         return Err(V1Error::invalid(
             field,
             format!("{field} must be {min} to {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// A session is 12 characters, or a 43-character customer token of seed 001
+/// (which works as a session too); anything else is refused before a lookup.
+pub(crate) fn check_session(session: &str) -> Result<(), V1Error> {
+    let len = session.chars().count();
+    if len != crate::engine::SESSION_LEN && len != crate::engine::CUSTOMER_TOKEN_LEN {
+        return Err(V1Error::invalid(
+            "session",
+            "session must be 12 characters (or a 43-character customer token)",
         ));
     }
     Ok(())

@@ -8,13 +8,14 @@ mod socket;
 
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::v1::error::V1Error;
-use super::{Routes, SharedState};
-use crate::engine::{Caller, CUSTOMER_TOKEN_LEN, SESSION_LEN};
+use super::v1::params::check_session;
+use super::{authorization_token, Routes, SharedState};
+use crate::engine::Caller;
 use crate::realtime::{Refused, Who};
 
 /// Largest frame a client may send (a text message is at most 5,000 characters).
@@ -65,18 +66,11 @@ pub(super) struct Start {
 async fn open(state: &SharedState, raw: &str, headers: &HeaderMap) -> Result<Start, V1Error> {
     let query: Query = serde_urlencoded::from_str(raw)
         .map_err(|e| V1Error::bad_encoding("query", e.to_string()))?;
-    let session = match (&query.session, bearer(headers)) {
-        (Some(session), _) => session.clone(),
-        (None, Some(token)) => token,
-        (None, None) => return Err(V1Error::missing("session")),
+    let session = match query.session.as_deref().or(authorization_token(headers)) {
+        Some(session) => session.to_owned(),
+        None => return Err(V1Error::missing("session")),
     };
-    let len = session.chars().count();
-    if len != SESSION_LEN && len != CUSTOMER_TOKEN_LEN {
-        return Err(V1Error::invalid(
-            "session",
-            "session must be 12 characters (or a 43-character customer token)",
-        ));
-    }
+    check_session(&session)?;
     let cursor = match &query.cursor {
         Some(raw) => Some(
             raw.parse::<i64>()
@@ -121,11 +115,4 @@ async fn open(state: &SharedState, raw: &str, headers: &HeaderMap) -> Result<Sta
         registration,
         cursor: cursor.unwrap_or(head),
     })
-}
-
-/// `Authorization: Bearer TOKEN`.
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer ")?.trim();
-    (!token.is_empty()).then(|| token.to_owned())
 }
