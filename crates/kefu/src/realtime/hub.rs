@@ -7,7 +7,7 @@
 //! letting memory grow. Nothing here awaits while holding the lock.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{mpsc, watch, Notify};
@@ -60,7 +60,6 @@ pub enum Refused {
 /// Tells a socket to close because it did not keep up.
 #[derive(Debug, Default)]
 pub struct Kick {
-    slow: AtomicBool,
     notify: Notify,
 }
 
@@ -70,12 +69,7 @@ impl Kick {
         self.notify.notified().await
     }
 
-    pub fn is_slow(&self) -> bool {
-        self.slow.load(Ordering::Acquire)
-    }
-
     fn kick(&self) {
-        self.slow.store(true, Ordering::Release);
         // notify_one keeps a permit if the socket is not waiting right now.
         self.notify.notify_one();
     }
@@ -226,14 +220,6 @@ impl Hub {
 
     pub fn limits(&self) -> &Limits {
         &self.inner.limits
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.inner.store
-    }
-
-    pub fn public_url(&self) -> &str {
-        &self.inner.public_url
     }
 
     /// Takes one frame from the tenant's rate (all its sockets on this node).

@@ -22,15 +22,6 @@ pub enum Signal {
     QueueMoved { tenant: i64 },
 }
 
-impl Signal {
-    pub fn tenant(&self) -> i64 {
-        match self {
-            Signal::Stored { tenant } | Signal::QueueMoved { tenant } => *tenant,
-            Signal::Live { tenant, .. } => *tenant,
-        }
-    }
-}
-
 /// Which of a tenant's sockets a live event is for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "to", rename_all = "snake_case")]
