@@ -1,0 +1,228 @@
+//! The `kefu` command line: `kefu serve` runs the whole product; `kefu tenant
+//! create` adds a tenant. In the library so that `kefu-bench` can run the very
+//! same server in a child process of its own binary.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::config::{Config, Settings};
+use crate::server;
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
+#[derive(Parser)]
+#[command(
+    name = "kefu",
+    version,
+    about = "kefu (客服): customer-service chat server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (with no flags: 127.0.0.1:8080, everything in ./kefu-data).
+    Serve {
+        #[command(flatten)]
+        settings: Settings,
+        /// TOML file with any of: listen, data_dir, database, durability, redis, public_url
+        #[arg(long, env = "KEFU_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Manage tenants.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create a tenant; prints its api_key, secret_key and admin login as JSON.
+    Create {
+        /// The tenant's name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        settings: Settings,
+        #[arg(long, env = "KEFU_CONFIG", value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+/// Runs the command line `args` (the program name first), as `kefu` does.
+pub fn main<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::parse_from(args);
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KEFU_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kefu: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("kefu: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve { settings, config } => serve(settings, config).await,
+        Command::Tenant {
+            command:
+                TenantCommand::Create {
+                    name,
+                    settings,
+                    config,
+                },
+        } => {
+            let config = Config::resolve(settings, config.as_deref()).map_err(|e| e.to_string())?;
+            let engine = server::open_engine(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            let created = engine
+                .create_tenant(&name)
+                .await
+                .map_err(|e| e.to_string())?;
+            engine.store().close().await;
+            let json = serde_json::to_string_pretty(&created).map_err(|e| e.to_string())?;
+            println!("{json}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String> {
+    let mut config = Config::resolve(settings, config.as_deref()).map_err(|e| e.to_string())?;
+    let engine = server::open_engine(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let shutdown =
+        server::shutdown_signal().map_err(|e| format!("cannot watch for signals: {e}"))?;
+    let demo = engine
+        .ensure_demo_tenant()
+        .await
+        .map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    if config.public_url == format!("http://{}", config.listen) {
+        // The default public URL is the listen address; with port 0 only the
+        // bound socket knows the port that clients (and media links) must use.
+        config.public_url = format!("http://{address}");
+    }
+    let fan_out = match &config.redis {
+        Some(url) => format!("Redis pub/sub ({})", redact(url)),
+        None => "in process (one node)".to_owned(),
+    };
+    let mut banner = vec![
+        format!("kefu is listening on http://{address}"),
+        format!(
+            "  storage:  {} ({}), durability {}",
+            engine.store().backend(),
+            redact(&config.database),
+            config.durability.name()
+        ),
+        format!(
+            "  API:      {}/v1  (question chat, seed 003)",
+            config.public_url
+        ),
+        format!(
+            "  API:      {}/api/v1  (agent administration, seed 002; HTTP Basic with the admin login)",
+            config.public_url
+        ),
+        format!(
+            "  API:      {}/customers  (customer IM, seed 001; access token from POST /admin/access_token)",
+            config.public_url
+        ),
+        format!(
+            "  events:   {}/ws  (WebSocket for customers and agents; fan-out {fan_out})",
+            config.public_url.replacen("http", "ws", 1)
+        ),
+        format!("  API docs: {}/openapi.json", config.public_url),
+    ];
+    if let Some(demo) = demo {
+        banner.extend([
+            String::new(),
+            "First start: created the demo tenant. These secrets are shown only now:".to_owned(),
+            format!("  api_key:    {}", demo.api_key),
+            format!("  secret_key: {}", demo.secret_key),
+            format!(
+                "  admin login (serv_id / sPassportName, password): {} / {}",
+                demo.admin.account, demo.admin.password
+            ),
+        ]);
+    }
+    print_banner(&banner);
+    if config.redis.is_some() && config.database.starts_with("sqlite:") {
+        tracing::warn!(
+            "--redis with SQLite: nodes can share only a database they all reach; \
+             run several nodes against PostgreSQL"
+        );
+    }
+    let node = server::Node::start(
+        engine.clone(),
+        config.public_url.clone(),
+        config.ws.clone(),
+        config.redis.as_deref(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let hub = node.hub.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Upgraded sockets are not requests: tell them to close (1001).
+        hub.shut_down();
+    };
+    server::serve(listener, node.app(), shutdown)
+        .await
+        .map_err(|e| e.to_string())?;
+    drop(node);
+    engine.store().close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Prints the start-up banner. A closed stdout (a detached service) must not
+/// stop the server, so write errors are ignored.
+fn print_banner(lines: &[String]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = out.flush();
+}
+
+/// A database URL without its password, for printing.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
