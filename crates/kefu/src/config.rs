@@ -1,12 +1,14 @@
 //! Configuration: command-line flags, then `KEFU_*` environment variables,
 //! then an optional TOML file (`--config`), then defaults, in that order of
-//! precedence. Flags and variables are declared together in `main.rs` (clap);
+//! precedence. Flags and variables are declared together in `cli.rs` (clap);
 //! this module merges them with the file and fills in the defaults.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use crate::storage::Durability;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "kefu-data";
@@ -26,6 +28,10 @@ pub struct Settings {
     /// [default: sqlite://DATA_DIR/kefu.db]
     #[arg(long, env = "KEFU_DATABASE", value_name = "URL")]
     pub database: Option<String>,
+    /// What an acknowledged write survives: normal (a killed process) or
+    /// strict (power loss; commits wait for the disk) [default: normal]
+    #[arg(long, env = "KEFU_DURABILITY", value_enum, value_name = "LEVEL")]
+    pub durability: Option<Durability>,
     /// Redis URL for fan-out between several kefu nodes
     /// (redis://[:PASSWORD@]HOST:PORT); without it one node fans out in process
     #[arg(long, env = "KEFU_REDIS", value_name = "URL")]
@@ -60,6 +66,7 @@ pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
     pub database: String,
+    pub durability: Durability,
     pub redis: Option<String>,
     pub public_url: String,
     pub ws: crate::realtime::Limits,
@@ -108,6 +115,10 @@ impl Config {
                 "--database must be sqlite://PATH or postgres://..., not {database:?}"
             )));
         }
+        let durability = given
+            .durability
+            .or(from_file.durability)
+            .unwrap_or_default();
         let redis = given.redis.or(from_file.redis);
         if let Some(url) = &redis {
             if !url.starts_with("redis://") {
@@ -152,6 +163,7 @@ impl Config {
             listen,
             data_dir,
             database,
+            durability,
             redis,
             public_url,
             ws,

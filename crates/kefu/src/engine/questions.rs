@@ -298,7 +298,7 @@ impl Engine {
                 }
                 _ => None,
             };
-            let step = Transition {
+            let mut step = Transition {
                 tenant_id,
                 conversation_id: question.id.clone(),
                 expected_version: question.version,
@@ -311,7 +311,7 @@ impl Engine {
                 },
                 notice,
             };
-            if self.store.apply_transition(&step).await? {
+            if self.store.apply_transition(&mut step).await? {
                 let pushed = question.queue_seq.is_some();
                 let queue_moved = pushed
                     && (before.status == Status::Waiting)

@@ -205,12 +205,15 @@ impl Store {
 
     /// Moves the conversation to `next` and records the notice, but only if
     /// nobody changed it since it was read at `expected_version` (compare and
-    /// swap). Returns false when it changed: the caller re-reads and decides again.
-    pub async fn apply_transition(&self, t: &Transition) -> Result<bool> {
+    /// swap). Returns false when it changed: the caller re-reads and decides
+    /// again. The notice is stamped anew once the conversation is locked (see
+    /// [`stamp_locked`](super::messages::stamp_locked)).
+    pub async fn apply_transition(&self, t: &mut Transition) -> Result<bool> {
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
             let applied = update_conversation!(tx, t)?;
             if applied {
+                super::messages::stamp_locked(&mut t.notice);
                 super::messages::insert_message!(tx, &t.notice)?;
                 tx.commit().await?;
             }

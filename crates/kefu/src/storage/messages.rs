@@ -2,6 +2,7 @@
 
 use sqlx::QueryBuilder;
 
+use super::group_commit::Fate;
 use super::{Result, Store};
 use crate::domain::paging::PageRequest;
 
@@ -91,6 +92,16 @@ macro_rules! insert_message {
     }};
 }
 pub(super) use decode_message;
+
+/// Gives a notice its id and time once its conversation row is locked in the
+/// writing transaction. Ids order a history, so a notice must be newer than
+/// every message stored before it: a chat message that commits first took its
+/// id before that (an earlier id), one that comes after finds the version
+/// changed and is decided again with a new id (see `Engine::send`).
+pub(super) fn stamp_locked(notice: &mut MessageRow) {
+    notice.id = crate::ids::new_id();
+    notice.created_at = crate::ids::now();
+}
 pub(super) use insert_message;
 
 impl Store {
@@ -99,6 +110,19 @@ impl Store {
     /// was already stored in this conversation is not stored again (the caller
     /// looks for it first; this settles concurrent retries).
     pub async fn insert_chat_message(
+        &self,
+        expected_version: i64,
+        m: &MessageRow,
+    ) -> Result<InsertOutcome> {
+        match self.messages.store(expected_version, m).await {
+            Fate::Stored => Ok(InsertOutcome::Stored),
+            Fate::StateChanged => Ok(InsertOutcome::StateChanged),
+            Fate::Alone => self.insert_one_message(expected_version, m).await,
+        }
+    }
+
+    /// [`Self::insert_chat_message`] in a transaction of its own.
+    async fn insert_one_message(
         &self,
         expected_version: i64,
         m: &MessageRow,

@@ -9,10 +9,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 /// Runs `$body` with `$pool` bound to the backend's pool: the reading pool or
 /// the writing one (on SQLite one connection writes, so writers queue instead
@@ -66,8 +64,10 @@ mod agents;
 mod checkins;
 mod conversations;
 mod customers;
+mod durability;
 mod duties;
 mod events;
+mod group_commit;
 mod groups;
 mod messages;
 mod migrate;
@@ -87,6 +87,7 @@ pub use conversations::{
     ConversationFilter, ConversationRow, ConversationSummary, Scope, Transition,
 };
 pub use customers::{CustomerRow, SessionRow};
+pub use durability::Durability;
 pub use duties::DutyRow;
 pub use events::{Reader, StoredEvent};
 pub use groups::GroupRow;
@@ -108,6 +109,8 @@ pub(crate) enum Pools {
 #[derive(Clone)]
 pub struct Store {
     pools: Pools,
+    /// Where chat messages queue to be committed in groups.
+    messages: group_commit::GroupCommit,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -123,12 +126,19 @@ pub enum ConnectError {
 impl Store {
     /// Opens the database named by `url` and applies pending migrations.
     pub async fn connect(url: &str) -> std::result::Result<Self, ConnectError> {
+        Self::connect_with(url, Durability::default()).await
+    }
+
+    /// Opens the database named by `url`, committing as `durability` says.
+    pub async fn connect_with(
+        url: &str,
+        durability: Durability,
+    ) -> std::result::Result<Self, ConnectError> {
         let pools = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                // NORMAL in WAL mode: a killed process loses no committed write.
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(durability.sqlite())
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let write = SqlitePoolOptions::new()
@@ -141,16 +151,19 @@ impl Store {
                 .await?;
             Pools::Sqlite { read, write }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?
+                .options([("synchronous_commit", durability.postgres())]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
+                .connect_with(options)
                 .await?;
             Pools::Postgres(pool)
         } else {
             return Err(ConnectError::UnknownScheme(url.to_owned()));
         };
-        let store = Self { pools };
+        let messages = group_commit::GroupCommit::start(pools.clone());
+        let store = Self { pools, messages };
         store.migrate().await.map_err(ConnectError::Migrate)?;
         Ok(store)
     }

@@ -197,7 +197,8 @@ impl Store {
                     stale = true;
                 }
             }
-            for step in &applied {
+            for step in &mut applied {
+                super::messages::stamp_locked(&mut step.notice);
                 insert_message!(tx, &step.notice)?;
             }
             if plan.cursor != cursor {
