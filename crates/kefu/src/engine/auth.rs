@@ -160,6 +160,19 @@ impl Engine {
         })
     }
 
+    /// Resolves a customer's session, remembered after the first call: the
+    /// chat hot path. Its `bound_agent` may be out of date; agents are
+    /// resolved with [`Self::agent`], which reads the session afresh.
+    pub async fn customer_session(&self, token: &str) -> Result<SessionCtx> {
+        let token_hash = sha256_hex(token.as_bytes());
+        if let Some(session) = self.sessions.get(&token_hash) {
+            return Ok(session);
+        }
+        let session = self.session(token).await?;
+        self.sessions.put(token_hash, session.clone());
+        Ok(session)
+    }
+
     /// Resolves a session bound to the agent `serv_id`, who must be active.
     pub async fn agent(&self, token: &str, serv_id: &str) -> Result<AgentCtx> {
         validate_account(serv_id)?;

@@ -31,7 +31,10 @@ impl Engine {
         upload: Upload,
         client_msg_id: Option<String>,
     ) -> Result<MessageRow> {
-        let question = self.visible_question(caller, question_id).await?;
+        let (question, remembered) = match self.remembered_question(caller, question_id) {
+            Some(question) => (question, true),
+            None => (self.chatted_question(caller, question_id).await?, false),
+        };
         let (sender, actor) = match caller {
             Caller::Customer(s) => ((s.user_id.clone(), SenderType::Customer), Actor::Customer),
             Caller::Agent(a) => (agent_sender(&a.agent), Actor::Agent(a.agent.id)),
@@ -47,9 +50,18 @@ impl Engine {
             }
         }
         // Check before storing media, so a refused send leaves nothing behind.
-        may_send(question.state(), actor)?;
+        // A refusal is only given on the stored state, never a remembered one.
+        let question = match may_send(question.state(), actor) {
+            Ok(()) => question,
+            Err(_) if remembered => {
+                let fresh = self.chatted_question(caller, question_id).await?;
+                may_send(fresh.state(), actor)?;
+                fresh
+            }
+            Err(refused) => return Err(refused.into()),
+        };
         let body = self.store_upload(upload).await?;
-        let message = new_message(&question, sender.clone(), body, client_msg_id);
+        let mut message = new_message(&question, sender.clone(), body, client_msg_id);
         let mut question = question;
         for _ in 0..MAX_ATTEMPTS {
             match self
@@ -63,8 +75,12 @@ impl Engine {
                 }
                 InsertOutcome::Duplicate(existing) => return same_sender(*existing, &sender),
                 InsertOutcome::StateChanged => {
-                    question = self.visible_question(caller, question_id).await?;
+                    question = self.chatted_question(caller, question_id).await?;
                     may_send(question.state(), actor)?;
+                    // A step stored meanwhile has a newer id than this
+                    // message had: take a new one, so history shows it after.
+                    message.id = new_id();
+                    message.created_at = now();
                 }
             }
         }
@@ -83,6 +99,32 @@ impl Engine {
             .store
             .list_messages(caller.tenant_id(), &question.id, page)
             .await?)
+    }
+
+    /// The question as this node last read it for a send, if the caller may
+    /// see it. Who may see a question never changes; its state may have, which
+    /// the write's version check catches.
+    fn remembered_question(&self, caller: &Caller, question_id: &str) -> Option<ConversationRow> {
+        let question = self
+            .chatting
+            .get(&(caller.tenant_id(), question_id.to_owned()))?;
+        match caller {
+            Caller::Customer(s) if question.customer_id != s.customer_id => None,
+            _ => Some(question),
+        }
+    }
+
+    /// The question read from storage (if the caller may see it), remembered
+    /// for the next send.
+    async fn chatted_question(
+        &self,
+        caller: &Caller,
+        question_id: &str,
+    ) -> Result<ConversationRow> {
+        let question = self.visible_question(caller, question_id).await?;
+        self.chatting
+            .put((question.tenant_id, question.id.clone()), question.clone());
+        Ok(question)
     }
 
     /// The question if the caller may see it: its own customer, or an agent of

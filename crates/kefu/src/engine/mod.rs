@@ -11,6 +11,7 @@ mod groups;
 mod live;
 mod messages;
 mod questions;
+mod recent;
 mod routing;
 mod settings;
 mod templates;
@@ -131,7 +132,16 @@ pub struct Engine {
     throttle: std::sync::Arc<throttle::LoginThrottle>,
     /// Where changes are announced to sockets (nowhere until a node sets it).
     signals: crate::realtime::Signals,
+    /// Customer sessions by token hash (sessions never change owner and are
+    /// never deleted, so a remembered one stays true).
+    sessions: std::sync::Arc<recent::Recent<String, SessionCtx>>,
+    /// Conversations being chatted in, by (tenant, id): the send path's first
+    /// guess, checked by the write (see `messages.rs`).
+    chatting: std::sync::Arc<recent::Recent<(i64, String), crate::storage::ConversationRow>>,
 }
+
+/// How many sessions and conversations a node remembers (a few MiB at most).
+const REMEMBERED: usize = 16_384;
 
 impl Engine {
     pub fn new(store: Store, media: MediaStore) -> Self {
@@ -140,6 +150,8 @@ impl Engine {
             media,
             throttle: Default::default(),
             signals: Default::default(),
+            sessions: std::sync::Arc::new(recent::Recent::new(REMEMBERED)),
+            chatting: std::sync::Arc::new(recent::Recent::new(REMEMBERED)),
         }
     }
 

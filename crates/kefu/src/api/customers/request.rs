@@ -56,7 +56,7 @@ impl FromRequestParts<SharedState> for Customer {
         state: &SharedState,
     ) -> Result<Self, CustomerError> {
         let Token(token) = Token::from_request_parts(parts, state).await?;
-        let session = state.engine.session(&token).await?;
+        let session = state.engine.customer_session(&token).await?;
         Ok(Self { session, token })
     }
 }

@@ -81,7 +81,7 @@ async fn agent_named(state: &SharedState, p: &Params, serv_id: &str) -> Result<A
 
 /// The customer a request acts as.
 async fn customer(state: &SharedState, p: &Params) -> Result<SessionCtx, V1Error> {
-    Ok(state.engine.session(p.session()?).await?)
+    Ok(state.engine.customer_session(p.session()?).await?)
 }
 
 /// An agent when `serv_id` is given, else the session's customer.

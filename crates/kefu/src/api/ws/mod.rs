@@ -83,7 +83,7 @@ async fn open(state: &SharedState, raw: &str, headers: &HeaderMap) -> Result<Sta
     let engine = &state.engine;
     let caller = match &query.serv_id {
         Some(serv_id) => Caller::Agent(engine.agent(&session, serv_id).await?),
-        None => Caller::Customer(engine.session(&session).await?),
+        None => Caller::Customer(engine.customer_session(&session).await?),
     };
     let who = match &caller {
         Caller::Customer(s) => Who::Customer(s.customer_id.clone()),
