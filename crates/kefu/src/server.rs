@@ -28,7 +28,7 @@ pub async fn open_engine(config: &Config) -> Result<Engine, ConnectError> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| ConnectError::Open(sqlx::Error::Io(e)))?;
     }
-    let store = Store::connect(&config.database).await?;
+    let store = Store::connect_with(&config.database, config.durability).await?;
     Ok(Engine::new(store, MediaStore::new(config.media_dir())))
 }
 
@@ -119,18 +119,25 @@ pub async fn serve(
 /// How often the sweeper runs: queue timeouts are this late at most.
 pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// Least time between webhook passes started by stored messages: under a
+/// stream of messages every store notifies, and one pass per message would
+/// read the webhook tables thousands of times a second for nothing.
+const WEBHOOK_GAP: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Runs webhook passes: at once while work is waiting, else when messages
-/// are stored or a second passed (retries come due with time).
+/// are stored (at most every [`WEBHOOK_GAP`]) or a second passed (retries
+/// come due with time).
 fn spawn_webhooks(deliverer: Deliverer, stored: Arc<Notify>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
+            let started = tokio::time::Instant::now();
             match deliverer.pass().await {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(e) => tracing::warn!(error = %e, "webhook pass failed; retrying"),
             }
             tokio::select! {
-                _ = stored.notified() => {}
+                _ = stored.notified() => tokio::time::sleep_until(started + WEBHOOK_GAP).await,
                 _ = tokio::time::sleep(SWEEP_EVERY) => {}
             }
         }
