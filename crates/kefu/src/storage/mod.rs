@@ -141,9 +141,12 @@ impl Store {
                 .synchronous(durability.sqlite())
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            // The writer checkpoints the WAL into the database every 8k pages
+            // (32 MiB) instead of every 1k: conversations written over and
+            // over are copied once per checkpoint, not eight times.
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
-                .connect_with(options.clone())
+                .connect_with(options.clone().pragma("wal_autocheckpoint", "8192"))
                 .await?;
             let read = SqlitePoolOptions::new()
                 .max_connections(4)
