@@ -62,6 +62,7 @@ macro_rules! push_page {
 
 mod agents;
 mod checkins;
+mod checkpoint;
 mod conversations;
 mod customers;
 mod durability;
@@ -101,7 +102,12 @@ pub type Result<T> = std::result::Result<T, sqlx::Error>;
 
 #[derive(Clone)]
 pub(crate) enum Pools {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+        /// Copies the WAL into the database in the background.
+        checkpointer: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -111,6 +117,7 @@ pub struct Store {
     pools: Pools,
     /// Where chat messages queue to be committed in groups.
     messages: group_commit::GroupCommit,
+    durability: Durability,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -141,18 +148,30 @@ impl Store {
                 .synchronous(durability.sqlite())
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            // The writer checkpoints the WAL into the database every 8k pages
-            // (32 MiB) instead of every 1k: conversations written over and
-            // over are copied once per checkpoint, not eight times.
+            // The WAL file is cut back to 64 MiB after each reset.
+            let options = options.pragma("journal_size_limit", "67108864");
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
-                .connect_with(options.clone().pragma("wal_autocheckpoint", "8192"))
+                .connect_with(
+                    options
+                        .clone()
+                        .pragma("wal_autocheckpoint", checkpoint::WRITER_BACKSTOP_PAGES),
+                )
                 .await?;
+            let checkpointer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
+                .await?;
+            checkpoint::start(checkpointer.clone());
             let read = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(options.read_only(true))
                 .await?;
-            Pools::Sqlite { read, write }
+            Pools::Sqlite {
+                read,
+                write,
+                checkpointer,
+            }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?
                 .options([("synchronous_commit", durability.postgres())]);
@@ -166,9 +185,18 @@ impl Store {
             return Err(ConnectError::UnknownScheme(url.to_owned()));
         };
         let messages = group_commit::GroupCommit::start(pools.clone());
-        let store = Self { pools, messages };
+        let store = Self {
+            pools,
+            messages,
+            durability,
+        };
         store.migrate().await.map_err(ConnectError::Migrate)?;
         Ok(store)
+    }
+
+    /// What an acknowledged write survives.
+    pub fn durability(&self) -> Durability {
+        self.durability
     }
 
     /// "sqlite" or "postgres".
@@ -187,9 +215,14 @@ impl Store {
     /// Closes every connection (at shutdown, after requests drained).
     pub async fn close(&self) {
         match &self.pools {
-            Pools::Sqlite { read, write } => {
+            Pools::Sqlite {
+                read,
+                write,
+                checkpointer,
+            } => {
                 read.close().await;
                 write.close().await;
+                checkpointer.close().await;
             }
             Pools::Postgres(pool) => pool.close().await,
         }
