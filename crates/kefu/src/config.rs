@@ -30,7 +30,13 @@ pub struct Settings {
     pub database: Option<String>,
     /// What an acknowledged write survives: normal (a killed process) or
     /// strict (power loss; commits wait for the disk) [default: normal]
-    #[arg(long, env = "KEFU_DURABILITY", value_enum, value_name = "LEVEL")]
+    #[arg(
+        long,
+        env = "KEFU_DURABILITY",
+        value_enum,
+        hide_possible_values = true,
+        value_name = "LEVEL"
+    )]
     pub durability: Option<Durability>,
     /// Redis URL for fan-out between several kefu nodes
     /// (redis://[:PASSWORD@]HOST:PORT); without it one node fans out in process

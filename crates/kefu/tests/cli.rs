@@ -20,10 +20,15 @@ fn temp_dir() -> PathBuf {
 
 /// Starts `kefu serve` on a free port and reads its banner up to the API docs
 /// line; returns the child, the rest of its output and the banner lines.
-fn start(data_dir: &Path) -> (Child, std::io::Lines<BufReader<ChildStdout>>, Vec<String>) {
+fn start(
+    data_dir: &Path,
+    flags: &[&str],
+) -> (Child, std::io::Lines<BufReader<ChildStdout>>, Vec<String>) {
     let mut child = Command::new(KEFU)
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
+        .args(flags)
+        .env_remove("KEFU_DURABILITY")
         .env_remove("KEFU_DATABASE")
         .env_remove("KEFU_LISTEN")
         .stdout(Stdio::piped())
@@ -63,7 +68,7 @@ fn terminate(mut child: Child) -> std::process::ExitStatus {
 #[tokio::test]
 async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
     let dir = temp_dir();
-    let (child, mut output, banner) = start(&dir);
+    let (child, mut output, banner) = start(&dir, &[]);
     let base = address(&banner);
     for mount in ["/v1 ", "/api/v1 ", "/customers "] {
         let line = format!("{base}{mount}");
@@ -83,6 +88,10 @@ async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
         .unwrap();
     assert_eq!(health["status"], "ok");
     assert_eq!(health["storage"], "sqlite");
+    assert_eq!(
+        health["durability"], "normal",
+        "the default survives a killed process"
+    );
     assert!(
         dir.join("kefu.db").exists(),
         "the database lives in the data folder"
@@ -173,9 +182,42 @@ async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
     }
 
     // A second start keeps the data and creates no second demo tenant.
-    let (child, _output, banner) = start(&dir);
+    let (child, _output, banner) = start(&dir, &[]);
     assert!(!banner.iter().any(|l| l.contains("demo tenant")));
     assert!(terminate(child).success());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn durability_is_chosen_by_a_flag_and_shown() {
+    let dir = temp_dir();
+    let (child, _output, banner) = start(&dir, &["--durability", "strict"]);
+    assert!(
+        banner
+            .iter()
+            .any(|l| l.contains("storage:") && l.contains("durability strict")),
+        "the banner says what a write survives: {banner:?}"
+    );
+    let health: Value = reqwest::get(format!("{}/healthz", address(&banner)))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["durability"], "strict");
+    assert!(terminate(child).success());
+
+    let refused = Command::new(KEFU)
+        .args(["serve", "--durability", "sometimes", "--data-dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("normal") && stderr.contains("strict"),
+        "an unknown level is refused with the choices: {stderr}"
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 
@@ -276,6 +318,7 @@ fn serve_help_documents_every_flag_with_its_variable() {
         ("--listen", "KEFU_LISTEN"),
         ("--data-dir", "KEFU_DATA_DIR"),
         ("--database", "KEFU_DATABASE"),
+        ("--durability", "KEFU_DURABILITY"),
         ("--redis", "KEFU_REDIS"),
         ("--public-url", "KEFU_PUBLIC_URL"),
         ("--config", "KEFU_CONFIG"),

@@ -155,6 +155,7 @@ async fn healthz(State(state): State<SharedState>) -> Response {
         Ok(()) => Json(json!({
             "status": "ok",
             "storage": state.engine.store().backend(),
+            "durability": state.engine.store().durability().name(),
             "sockets": state.hub.open_sockets(),
         }))
         .into_response(),

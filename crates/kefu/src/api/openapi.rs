@@ -276,6 +276,8 @@ fn operations() -> Vec<Op> {
             "Anyone, no credential. Answers whether the storage can be reached.")
             .ok(extend(health("ok"), json!({ "storage": {
                 "type": "string", "enum": ["sqlite", "postgres"] },
+                "durability": { "type": "string", "enum": ["normal", "strict"],
+                    "description": "what an acknowledged write survives (--durability)" },
                 "sockets": { "type": "integer", "description": "WebSockets open on this node" } })))
             .respond("503", "存储不可用 / storage unreachable",
                 json!({ "application/json": { "schema": health("storage unreachable") } })),
