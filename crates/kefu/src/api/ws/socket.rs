@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use axum::http::StatusCode;
+use futures_util::SinkExt;
 use serde_json::json;
 
 use super::frames::{answer, refusal};
@@ -23,12 +24,21 @@ use crate::realtime::{durable_body, live_body, Outbound, TokenBucket, Who};
 
 /// Stored events one replay read takes.
 const REPLAY_BATCH: i64 = 256;
+/// Queued events written before one flush (one system call for many frames).
+const DELIVER_BATCH: usize = 64;
 /// Close codes (docs/api/realtime.md).
 const GOING_AWAY: u16 = 1001;
 const TOO_LARGE: u16 = 1009;
 const SLOW_CONSUMER: u16 = 4008;
 /// How long a closing socket may take to say goodbye.
 const CLOSE_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Whether a frame goes out at once or with the next flush.
+#[derive(Clone, Copy)]
+enum Flush {
+    Now,
+    Later,
+}
 
 /// Why a socket ends.
 #[derive(Debug)]
@@ -103,7 +113,17 @@ pub(super) async fn run(state: SharedState, ws: WebSocket, start: Start) {
                 _ = conn.kick.kicked() => return Err(End::Slow),
                 _ = closing.changed() => return Err(End::Shutdown),
                 out = registration.rx.recv() => match out {
-                    Some(out) => conn.deliver(out).await?,
+                    Some(out) => {
+                        conn.deliver(out).await?;
+                        // What else is queued goes out in the same writes.
+                        for _ in 0..DELIVER_BATCH {
+                            match registration.rx.try_recv() {
+                                Ok(out) => conn.deliver(out).await?,
+                                Err(_) => break,
+                            }
+                        }
+                        conn.flush().await?;
+                    }
                     None => return Err(End::Slow),
                 },
                 incoming = conn.ws.recv() => match incoming {
@@ -120,7 +140,7 @@ pub(super) async fn run(state: SharedState, ws: WebSocket, start: Start) {
                     if heard.elapsed() > limits.heartbeat * 2 {
                         return Err(End::Silent);
                     }
-                    conn.write(Message::Ping(Vec::new().into())).await?;
+                    conn.write(Message::Ping(Vec::new().into()), Flush::Now).await?;
                 }
             }
         }
@@ -184,19 +204,27 @@ impl Conn {
         }
     }
 
+    /// Writes an event from the hub, unflushed: the caller flushes.
     async fn deliver(&mut self, out: Outbound) -> Result<(), End> {
-        match out {
+        let body = match out {
             Outbound::Stored { seq, body } => {
                 // Already sent by the replay.
                 if seq <= self.cursor {
                     return Ok(());
                 }
                 self.cursor = seq;
-                self.send_body(&body).await
+                body
             }
-            Outbound::Live(body) => self.send_body(&body).await,
-            Outbound::QueueMoved => self.tell_places().await,
-        }
+            Outbound::Live(body) => body,
+            Outbound::QueueMoved => return self.tell_places().await,
+        };
+        let frame = crate::realtime::with_cursor(self.cursor, &body);
+        self.write(Message::Text(frame.into()), Flush::Later).await
+    }
+
+    async fn flush(&mut self) -> Result<(), End> {
+        let stuck_after = self.stuck_after();
+        guarded(&self.kick, stuck_after, self.ws.flush()).await
     }
 
     /// A customer's places in the queue, when they changed (0: left it).
@@ -265,21 +293,37 @@ impl Conn {
 
     async fn send_body(&mut self, body: &str) -> Result<(), End> {
         let frame = crate::realtime::with_cursor(self.cursor, body);
-        self.write(Message::Text(frame.into())).await
+        self.write(Message::Text(frame.into()), Flush::Now).await
     }
 
-    /// Writes a frame, unless the hub drops the socket meanwhile or the
-    /// write stays stuck for two heartbeats (a client that stopped reading).
-    async fn write(&mut self, message: Message) -> Result<(), End> {
-        let stuck_after = self.state.hub.limits().heartbeat * 2;
-        tokio::select! {
-            biased;
-            _ = self.kick.kicked() => Err(End::Slow),
-            written = tokio::time::timeout(stuck_after, self.ws.send(message)) => match written {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(_)) => Err(End::Gone),
-                Err(_) => Err(End::Silent),
-            },
+    async fn write(&mut self, message: Message, flush: Flush) -> Result<(), End> {
+        let stuck_after = self.stuck_after();
+        match flush {
+            Flush::Now => guarded(&self.kick, stuck_after, self.ws.send(message)).await,
+            Flush::Later => guarded(&self.kick, stuck_after, self.ws.feed(message)).await,
         }
+    }
+
+    /// A client that stopped reading: a write stuck for two heartbeats.
+    fn stuck_after(&self) -> std::time::Duration {
+        self.state.hub.limits().heartbeat * 2
+    }
+}
+
+/// Runs a write, unless the hub drops the socket meanwhile or the write
+/// stays stuck for `stuck_after`.
+async fn guarded(
+    kick: &crate::realtime::Kick,
+    stuck_after: std::time::Duration,
+    write: impl std::future::Future<Output = Result<(), axum::Error>>,
+) -> Result<(), End> {
+    tokio::select! {
+        biased;
+        _ = kick.kicked() => Err(End::Slow),
+        written = tokio::time::timeout(stuck_after, write) => match written {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(End::Gone),
+            Err(_) => Err(End::Silent),
+        },
     }
 }
