@@ -20,7 +20,7 @@ use super::{MessageRow, Pools, Result};
 const MAX_GROUP: usize = 512;
 /// Rows per multi-row INSERT. A few fixed sizes keep the prepared-statement
 /// cache small whatever the group's size.
-const CHUNKS: [usize; 4] = [64, 16, 4, 1];
+const CHUNKS: [usize; 5] = [256, 64, 16, 4, 1];
 
 /// What became of a message handed to the group writer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
