@@ -8,7 +8,8 @@
 use std::net::IpAddr;
 
 use super::agents::Admin;
-use super::tenants::{validate_account, verify_password};
+use super::passwords::{self, Stored};
+use super::tenants::validate_account;
 use super::throttle::ThrottleKey;
 use super::{Engine, Error, Result};
 use crate::ids::{new_id, now, random_token, sha256_hex};
@@ -272,8 +273,13 @@ impl Engine {
             false => None,
         }
         .filter(|agent| tenant_id.is_none_or(|t| agent.tenant_id == t));
-        let hash = agent.as_ref().map(|a| a.password_hash.clone());
-        if !verify_password(password.to_owned(), hash).await? {
+        // Argon2 on the password thread, unless this agent proved this
+        // password against this stored hash a few minutes ago.
+        let stored = agent.as_ref().map(|a| Stored {
+            agent_id: a.id,
+            hash: a.password_hash.clone(),
+        });
+        if !passwords::verify(password, stored).await? {
             self.throttle.failed(&keys, now());
             return Err(WRONG);
         }

@@ -10,6 +10,7 @@ mod duties;
 mod groups;
 mod live;
 mod messages;
+mod passwords;
 mod questions;
 mod recent;
 mod routing;

@@ -95,48 +95,8 @@ pub fn validate_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-/// Argon2id with the crate's defaults, off the async workers.
+/// Argon2id with the crate's defaults, on the one password thread (see
+/// `passwords.rs`).
 pub async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-        let salt = SaltString::generate(&mut OsRng);
-        argon2::Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|e| Error::Internal(format!("hashing failed: {e}")))
-    })
-    .await
-    .map_err(|e| Error::Internal(e.to_string()))?
-}
-
-/// Checks a password against a stored hash, off the async workers. With no
-/// hash (unknown account) it still does the work, so that timing does not
-/// tell which accounts exist.
-pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool> {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{PasswordHash, PasswordVerifier};
-        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let known = hash.is_some();
-        let hash = hash.unwrap_or_else(|| {
-            DUMMY
-                .get_or_init(|| {
-                    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-                    let salt = SaltString::generate(&mut OsRng);
-                    argon2::Argon2::default()
-                        .hash_password(b"not a password", &salt)
-                        .map(|h| h.to_string())
-                        .unwrap_or_default()
-                })
-                .clone()
-        });
-        let Ok(parsed) = PasswordHash::new(&hash) else {
-            return false;
-        };
-        let matches = argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
-        known && matches
-    })
-    .await
-    .map_err(|e| Error::Internal(e.to_string()))
+    super::passwords::hash(password).await
 }
