@@ -4,7 +4,7 @@
 //! customer can chat through either dialect.
 
 use super::auth::{check_len, SessionCtx, CUSTOMER_TOKEN_LEN};
-use super::routing::Routed;
+use super::routing::{NewPushed, Opened, Routed};
 use super::settings::{RoutingSettings, TenantSettings};
 use super::{Engine, Entity, Error, Result};
 use crate::domain::conversation::{Actor, Command, RuleError, Status};
@@ -178,22 +178,27 @@ impl Engine {
             .await
     }
 
+    /// Creates the customer with its first session and a new pushed
+    /// conversation, routed: all written by one routing round, shared with
+    /// the tenant's other connects of the moment (see `open_pushed`).
     async fn open_for_new_customer(
         &self,
         customer: CustomerRow,
         department_id: Option<i64>,
     ) -> Result<Connected> {
         let tenant_id = customer.tenant_id;
-        if let Some(department) = department_id {
-            self.check_department(tenant_id, department).await?;
-        }
-        let now = now();
-        let customer = self.store.upsert_customer(&customer, now).await?;
-        let token = self
-            .issue_session(tenant_id, &customer.id, None, CUSTOMER_TOKEN_LEN)
-            .await?;
-        let settings = self.settings(tenant_id).await?;
-        let row = ConversationRow {
+        let department = match department_id {
+            Some(id) => Some(
+                self.store
+                    .group(tenant_id, id)
+                    .await?
+                    .ok_or_else(|| Error::invalid("department_id", "no such department"))?
+                    .name,
+            ),
+            None => None,
+        };
+        let token = random_token(CUSTOMER_TOKEN_LEN);
+        let conversation = ConversationRow {
             id: new_id(),
             tenant_id,
             identify: None,
@@ -203,14 +208,25 @@ impl Engine {
             status: Status::Waiting.code(),
             agent_id: None,
             version: 0,
-            created_at: now,
+            created_at: now(),
             department_id,
             queue_seq: None,
             deadline: None,
         };
-        let routed = self.open_pushed(&settings, row).await?;
-        self.connected(customer, token, routed, Some(settings))
-            .await
+        let pushed = NewPushed {
+            customer: customer.clone(),
+            token_hash: sha256_hex(token.as_bytes()),
+            conversation,
+        };
+        let Opened { routed, settings } = self.open_pushed(pushed).await?;
+        Ok(Connected {
+            customer,
+            token,
+            routed,
+            routing: settings.routing.clone(),
+            utc_offset_minutes: settings.utc_offset_minutes,
+            department,
+        })
     }
 
     /// The answer to a connect: the tenant's `settings` as read by the call

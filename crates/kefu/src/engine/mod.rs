@@ -139,6 +139,8 @@ pub struct Engine {
     /// Conversations being chatted in, by (tenant, id): the send path's first
     /// guess, checked by the write (see `messages.rs`).
     chatting: std::sync::Arc<recent::Recent<(i64, String), crate::storage::ConversationRow>>,
+    /// Connects waiting for their tenant's next routing round.
+    joining: std::sync::Arc<routing::Joining>,
 }
 
 /// How many sessions and conversations a node remembers (a few MiB at most).
@@ -153,6 +155,7 @@ impl Engine {
             signals: Default::default(),
             sessions: std::sync::Arc::new(recent::Recent::new(REMEMBERED)),
             chatting: std::sync::Arc::new(recent::Recent::new(REMEMBERED)),
+            joining: Default::default(),
         }
     }
 

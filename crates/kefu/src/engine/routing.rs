@@ -4,7 +4,15 @@
 //!
 //! Every decision runs inside one storage routing round (the tenant's lock):
 //! storage reads who can work and the queue, `domain::routing` decides, and
-//! storage writes with compare-and-swap.
+//! storage writes with compare-and-swap. Connects of a tenant that arrive
+//! while its round runs are routed together by the next round (see
+//! `Engine::open_pushed`).
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use tokio::sync::oneshot;
 
 use super::auth::SessionCtx;
 use super::duties::local_now;
@@ -17,7 +25,9 @@ use crate::domain::message::{Body, SenderType};
 use crate::domain::routing::{self, AgentSlot, Unavailable, Waiting};
 use crate::domain::schedule::{self, Shift};
 use crate::ids::{now, random_u64};
-use crate::storage::{ConversationRow, Round, RoundPlan, RoutableAgent, Snapshot, Transition};
+use crate::storage::{
+    ConversationRow, CustomerRow, Round, RoundPlan, RoutableAgent, Snapshot, Transition,
+};
 
 /// How many of the oldest waiting conversations one round considers.
 const QUEUE_LIMIT: i64 = 1000;
@@ -26,6 +36,8 @@ const QUEUE_LIMIT: i64 = 1000;
 const MAX_ROUNDS: usize = 8;
 /// Timed-out conversations finished per sweep.
 const SWEEP_BATCH: i64 = 500;
+/// Most connects one round opens (the rest join the next round).
+const MAX_GROUP: usize = 500;
 
 /// Who serves a pushed conversation, or where it waits.
 #[derive(Clone, Debug)]
@@ -35,6 +47,59 @@ pub struct Routed {
     pub agent: Option<String>,
     /// Its place in the queue (1 = next); 0 when served or finished.
     pub position: i64,
+}
+
+/// A new pushed conversation as `connect` opens it for a new customer: the
+/// customer, the hash of its first session's token, and the conversation
+/// (waiting; the round sets its deadline and queue place).
+pub(super) struct NewPushed {
+    pub customer: CustomerRow,
+    pub token_hash: String,
+    pub conversation: ConversationRow,
+}
+
+/// Where a new pushed conversation stands after its round, and the tenant's
+/// settings that round read.
+pub(super) struct Opened {
+    pub routed: Routed,
+    pub settings: Arc<TenantSettings>,
+}
+
+/// A connect waiting for its tenant's next round.
+struct Joiner {
+    pushed: NewPushed,
+    answer: oneshot::Sender<Result<Opened>>,
+}
+
+/// The connects waiting for their tenant's next round, by tenant (an
+/// engine's; its clones share it). A tenant is present exactly while a
+/// router task runs for it.
+#[derive(Default)]
+pub(super) struct Joining(Mutex<HashMap<i64, Vec<Joiner>>>);
+
+impl Joining {
+    fn lock(&self) -> MutexGuard<'_, HashMap<i64, Vec<Joiner>>> {
+        // Only pushes and drains under the lock: a panic elsewhere leaves it whole.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A running router task. Should the task die (a panic), its tenant's
+/// waiting connects are dropped, which answers them with an error, and
+/// the next connect starts a new router.
+struct Router {
+    joining: Arc<Joining>,
+    tenant_id: i64,
+    /// The task removed its tenant itself, having routed everyone.
+    done: bool,
+}
+
+impl Drop for Router {
+    fn drop(&mut self) {
+        if !self.done {
+            self.joining.lock().remove(&self.tenant_id);
+        }
+    }
 }
 
 /// Where a transfer goes.
@@ -47,39 +112,134 @@ enum Target {
 }
 
 impl Engine {
-    /// Stores a new pushed conversation and routes it: an agent now, or a
-    /// place in the queue.
-    pub(super) async fn open_pushed(
-        &self,
-        settings: &TenantSettings,
-        mut row: ConversationRow,
-    ) -> Result<Routed> {
-        row.deadline = deadline(settings, now());
-        let tenant_id = row.tenant_id;
-        let id = row.id.clone();
-        let local = local_now(settings)?;
+    /// Stores a new customer, its session and its new pushed conversation,
+    /// and routes the conversation: an agent now, or a place in the queue.
+    ///
+    /// Connects are routed like a group commit: the first one of a tenant
+    /// starts a router task for it on this engine, and connects that arrive
+    /// while its round runs join the next round, which routes them all
+    /// together (one transaction, one read of the agents, the tenant's lock
+    /// taken once). Each caller still gets its own answer.
+    pub(super) async fn open_pushed(&self, pushed: NewPushed) -> Result<Opened> {
+        let tenant_id = pushed.customer.tenant_id;
+        let (answer, opened) = oneshot::channel();
+        let joiner = Joiner { pushed, answer };
+        let start = match self.joining.lock().entry(tenant_id) {
+            Entry::Occupied(mut waiting) => {
+                waiting.get_mut().push(joiner);
+                false
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(vec![joiner]);
+                true
+            }
+        };
+        if start {
+            // A task of its own, so that no caller going away stops the
+            // rounds that others wait for.
+            tokio::spawn(self.clone().route_joining(tenant_id));
+        }
+        opened
+            .await
+            .map_err(|_| Error::Internal("the routing round was lost".to_owned()))?
+    }
+
+    /// The router task of a tenant: routes the connects that joined, group
+    /// after group, until none are left.
+    async fn route_joining(self, tenant_id: i64) {
+        let mut router = Router {
+            joining: self.joining.clone(),
+            tenant_id,
+            done: false,
+        };
+        loop {
+            let group: Vec<Joiner> = {
+                let mut joining = self.joining.lock();
+                let waiting = joining.entry(tenant_id).or_default();
+                if waiting.is_empty() {
+                    joining.remove(&tenant_id);
+                    router.done = true;
+                    return;
+                }
+                let n = waiting.len().min(MAX_GROUP);
+                waiting.drain(..n).collect()
+            };
+            let (pushed, answers): (Vec<NewPushed>, Vec<_>) =
+                group.into_iter().map(|j| (j.pushed, j.answer)).unzip();
+            match self.open_group(tenant_id, pushed).await {
+                Ok(opened) => {
+                    for (answer, opened) in answers.into_iter().zip(opened) {
+                        // A caller that went away needs no answer.
+                        let _ = answer.send(Ok(opened));
+                    }
+                }
+                Err(e) => {
+                    let reason = format!("routing round failed: {e}");
+                    for answer in answers {
+                        let _ = answer.send(Err(Error::Internal(reason.clone())));
+                    }
+                }
+            }
+        }
+    }
+
+    /// One round for a group of new pushed conversations of a tenant (in
+    /// the order they joined): they queue behind those already waiting, and
+    /// the queue is offered to agents with room, oldest first. Answers where
+    /// each stands.
+    async fn open_group(&self, tenant_id: i64, group: Vec<NewPushed>) -> Result<Vec<Opened>> {
+        let settings = Arc::new(self.settings(tenant_id).await?);
+        let local = local_now(&settings)?;
+        let mut round = round(tenant_id, &local);
+        let deadline = deadline(&settings, now());
+        for pushed in group {
+            let mut conversation = pushed.conversation;
+            conversation.deadline = deadline;
+            round.join(pushed.customer, pushed.token_hash, conversation);
+        }
+        let mut accounts = HashMap::new();
         let outcome = self
             .store
-            .routing_round(round(tenant_id, &local, Some(row)), |snapshot| {
-                plan_drain(tenant_id, settings, &local, snapshot)
-            })
+            .routing_round(
+                round,
+                |agents| anyone_free(&settings, &local, agents),
+                |snapshot| {
+                    accounts.extend(snapshot.agents.iter().map(|a| (a.id, a.account.clone())));
+                    plan_drain(tenant_id, &settings, &local, snapshot)
+                },
+            )
             .await?;
+        // Sockets hear of the assignments before the callers, who may act
+        // on them at once.
         self.announce_steps(tenant_id, &outcome.applied, true).await;
+        let mut opened = Vec::with_capacity(outcome.joined.len());
         if outcome.stale {
+            // Some agent's room went unused: offer it again, then read
+            // where each conversation stands.
             self.drain(tenant_id).await?;
+            for (conversation, _) in outcome.joined {
+                let routed = self.routed(tenant_id, &conversation.id).await?;
+                let settings = settings.clone();
+                opened.push(Opened { routed, settings });
+            }
+            return Ok(opened);
         }
-        let served = outcome
-            .applied
-            .iter()
-            .find(|step| step.conversation_id == id);
-        match (served, outcome.new, outcome.new_position) {
-            (None, Some(conversation), Some(position)) if !outcome.stale => Ok(Routed {
+        for (conversation, place) in outcome.joined {
+            let agent = match place {
+                Some(_) => None,
+                None => conversation
+                    .agent_id
+                    .and_then(|id| accounts.get(&id).cloned()),
+            };
+            let routed = Routed {
                 conversation,
-                agent: None,
-                position,
-            }),
-            _ => self.routed(tenant_id, &id).await,
+                agent,
+                position: place.unwrap_or(0),
+            };
+            let settings = settings.clone();
+            opened.push(Opened { routed, settings });
         }
+        Ok(opened)
     }
 
     /// Offers the tenant's queue to agents with room, oldest first.
@@ -92,9 +252,11 @@ impl Engine {
             let local = local_now(&settings)?;
             let outcome = self
                 .store
-                .routing_round(round(tenant_id, &local, None), |snapshot| {
-                    plan_drain(tenant_id, &settings, &local, snapshot)
-                })
+                .routing_round(
+                    round(tenant_id, &local),
+                    |agents| anyone_free(&settings, &local, agents),
+                    |snapshot| plan_drain(tenant_id, &settings, &local, snapshot),
+                )
                 .await?;
             self.announce_steps(tenant_id, &outcome.applied, true).await;
             if !outcome.stale {
@@ -162,24 +324,28 @@ impl Engine {
             let mut refusal = None;
             let outcome = self
                 .store
-                .routing_round(round(tenant_id, &local, None), |snapshot| {
-                    let request = TransferRequest {
-                        customer: s,
-                        conversation: &conversation,
-                        target,
-                        department_id,
-                    };
-                    match plan_transfer(settings, &local, snapshot, &request) {
-                        Ok(plan) => plan,
-                        Err(e) => {
-                            refusal = Some(e);
-                            RoundPlan {
-                                steps: Vec::new(),
-                                cursor: snapshot.cursor,
+                .routing_round(
+                    round(tenant_id, &local),
+                    |_| false,
+                    |snapshot| {
+                        let request = TransferRequest {
+                            customer: s,
+                            conversation: &conversation,
+                            target,
+                            department_id,
+                        };
+                        match plan_transfer(settings, &local, snapshot, &request) {
+                            Ok(plan) => plan,
+                            Err(e) => {
+                                refusal = Some(e);
+                                RoundPlan {
+                                    steps: Vec::new(),
+                                    cursor: snapshot.cursor,
+                                }
                             }
                         }
-                    }
-                })
+                    },
+                )
                 .await?;
             if let Some(e) = refusal {
                 return Err(e);
@@ -271,13 +437,14 @@ pub(super) fn deadline(settings: &TenantSettings, now: f64) -> Option<f64> {
     (timeout > 0).then_some(now + timeout as f64)
 }
 
-fn round(tenant_id: i64, local: &LocalDateTime, new: Option<ConversationRow>) -> Round {
-    Round {
-        tenant_id,
-        today: local.date.to_string(),
-        new,
-        queue_limit: QUEUE_LIMIT,
-    }
+fn round(tenant_id: i64, local: &LocalDateTime) -> Round {
+    Round::new(tenant_id, local.date.to_string(), QUEUE_LIMIT)
+}
+
+/// Whether some agent has room for a conversation now: if not, a round
+/// need not read the queue.
+fn anyone_free(settings: &TenantSettings, local: &LocalDateTime, agents: &[RoutableAgent]) -> bool {
+    routing::spare(&slots(settings, local, agents))
 }
 
 /// The agents as the routing rules see them.

@@ -2,6 +2,8 @@
 //! Sessions are stored as SHA-256 hashes only: a leaked database holds no
 //! usable credential.
 
+use sqlx::QueryBuilder;
+
 use super::{Result, Store};
 
 #[derive(Clone, Debug)]
@@ -169,6 +171,58 @@ impl Store {
                 .await
         })
     }
+}
+
+/// The `INSERT` of customers new to the tenant (seed 001 connects, written
+/// in a routing round), each created at `created_at`: one statement for all.
+/// `customers` is not empty.
+pub(super) fn insert_customers<'a, DB>(customers: &[(&CustomerRow, f64)]) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    f64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'a, DB>,
+{
+    let mut q = QueryBuilder::new(
+        "INSERT INTO customers (id, tenant_id, user_id, name, avatar_url, visitor, created_at) ",
+    );
+    q.push_values(customers, |mut row, (c, created_at)| {
+        row.push_bind(c.id.clone())
+            .push_bind(c.tenant_id)
+            .push_bind(c.user_id.clone())
+            .push_bind(c.name.clone())
+            .push_bind(c.avatar_url.clone())
+            .push_bind(c.visitor)
+            .push_bind(*created_at);
+    });
+    q
+}
+
+/// The `INSERT` of customers' first sessions, as (token hash, customer,
+/// created at): one statement for all. `sessions` is not empty.
+pub(super) fn insert_sessions<'a, DB>(
+    sessions: &[(&str, &CustomerRow, f64)],
+) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    f64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'a, DB>,
+{
+    let mut q = QueryBuilder::new(
+        "INSERT INTO sessions (token_hash, tenant_id, customer_id, identify, created_at) ",
+    );
+    q.push_values(sessions, |mut row, (token_hash, c, created_at)| {
+        row.push_bind(token_hash.to_string())
+            .push_bind(c.tenant_id)
+            .push_bind(c.id.clone())
+            .push_bind(None::<String>)
+            .push_bind(*created_at);
+    });
+    q
 }
 
 /// Seed 001 access tokens: hashed, with an expiry.

@@ -2,13 +2,23 @@
 //! their agents. A round first updates the tenant's row, which serializes the
 //! tenant's rounds on every node (PostgreSQL row lock; on SQLite the one
 //! writing connection already does). Inside it, the round reads who can work
-//! and the queue, lets the caller's pure `plan` decide, and writes each
-//! assignment with a compare-and-swap on the conversation's version. So no
-//! agent goes over capacity, no conversation gets two agents, and queue
-//! places are handed out in one order.
+//! and, when someone has room, the queue; lets the caller's pure `plan`
+//! decide; and writes each assignment with a compare-and-swap on the
+//! conversation's version. So no agent goes over capacity, no conversation
+//! gets two agents, and queue places are handed out in one order.
+//!
+//! New pushed conversations join a round (seed 001 connects, many at once
+//! in a burst): the round stores them with their new customers and sessions
+//! in a few multi-row statements, queues them behind those waiting, and
+//! plans them with the queue.
+
+use std::collections::HashMap;
+
+use sqlx::QueryBuilder;
 
 use super::conversations::{insert_conversation, update_conversation, ConversationRow, Transition};
-use super::messages::insert_message;
+use super::customers::{insert_customers, insert_sessions, CustomerRow};
+use super::messages::{MessageRow, COLUMNS as MESSAGE_COLUMNS};
 use super::{Result, Store};
 use crate::domain::conversation::Status;
 
@@ -54,15 +64,52 @@ pub struct RoundPlan {
     pub cursor: Option<i64>,
 }
 
-/// One round's request.
+/// One round's request: see [`Round::new`] and [`Round::join`].
 pub struct Round {
     pub tenant_id: i64,
     /// The tenant's local date today (whose shifts count).
     pub today: String,
-    /// A new pushed conversation to queue first (its `queue_seq` is set here).
-    pub new: Option<ConversationRow>,
     /// How many of the oldest waiting conversations to consider.
     pub queue_limit: i64,
+    /// New pushed conversations to queue first, in this order.
+    joining: Vec<Joining>,
+}
+
+/// A new pushed conversation, with the new customer it is opened for and
+/// that customer's first session.
+struct Joining {
+    customer: CustomerRow,
+    /// The session token's hash.
+    token_hash: String,
+    conversation: ConversationRow,
+}
+
+impl Round {
+    pub fn new(tenant_id: i64, today: String, queue_limit: i64) -> Self {
+        Self {
+            tenant_id,
+            today,
+            queue_limit,
+            joining: Vec::new(),
+        }
+    }
+
+    /// Queues a new pushed conversation in this round, behind those joined
+    /// before (its `queue_seq` is set by the round), and creates its new
+    /// customer with the session `token_hash`: all written in the round's
+    /// transaction, at the conversation's `created_at`.
+    pub fn join(
+        &mut self,
+        customer: CustomerRow,
+        token_hash: String,
+        conversation: ConversationRow,
+    ) {
+        self.joining.push(Joining {
+            customer,
+            token_hash,
+            conversation,
+        });
+    }
 }
 
 /// What a round did.
@@ -72,11 +119,10 @@ pub struct RoundOutcome {
     pub applied: Vec<Transition>,
     /// Whether some step was skipped because its conversation had changed.
     pub stale: bool,
-    /// The new conversation, as stored.
-    pub new: Option<ConversationRow>,
-    /// The new conversation's queue place, taken inside the round (so two
-    /// joining at once never hear the same place); None once assigned.
-    pub new_position: Option<i64>,
+    /// The joined conversations as stored, in the order joined, each with
+    /// its queue place taken inside the round (so two joining at once never
+    /// hear the same place); None once assigned.
+    pub joined: Vec<(ConversationRow, Option<i64>)>,
 }
 
 /// A waiting pushed conversation's place in its department's queue (1 = next).
@@ -87,33 +133,49 @@ const QUEUE_POSITION: &str = "SELECT (SELECT COUNT(*) FROM conversations o
  FROM conversations c
  WHERE c.tenant_id = $1 AND c.id = $2 AND c.status = $3 AND c.queue_seq IS NOT NULL";
 
+/// Row counts of multi-row `INSERT`s, largest first: a few statements,
+/// each kept prepared, and well under either backend's limit on parameters.
+const CHUNKS: [usize; 5] = [256, 64, 16, 4, 1];
+
 impl Store {
-    /// Runs one routing round for a tenant; `plan` decides with no I/O.
-    pub async fn routing_round<F>(&self, round: Round, plan: F) -> Result<RoundOutcome>
+    /// Runs one routing round for a tenant. `wants_queue` sees the agents
+    /// and says whether the queue is worth reading (with no agent free, no
+    /// waiting conversation can move); `plan` then decides with no I/O.
+    /// Conversations joining the round queue behind those waiting (if the
+    /// queue is read, up to its limit, they are planned with it) and are
+    /// stored as the plan leaves them.
+    pub async fn routing_round<Q, F>(
+        &self,
+        round: Round,
+        wants_queue: Q,
+        plan: F,
+    ) -> Result<RoundOutcome>
     where
+        Q: FnOnce(&[RoutableAgent]) -> bool + Send,
         F: FnOnce(&Snapshot) -> RoundPlan + Send,
     {
         let tenant_id = round.tenant_id;
-        let bump = i64::from(round.new.is_some());
+        let mut joining = round.joining;
+        let joined_count = i64::try_from(joining.len()).unwrap_or(i64::MAX);
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
-            // The lock, and the next queue place when a conversation joins.
+            // The lock, and the queue places of the conversations joining.
             let row = sqlx::query(
                 "UPDATE tenants SET queue_seq = queue_seq + $1 WHERE id = $2
                  RETURNING queue_seq, route_cursor",
             )
-            .bind(bump)
+            .bind(joined_count)
             .bind(tenant_id)
             .fetch_one(&mut *tx)
             .await?;
-            let seq: i64 = sqlx::Row::try_get(&row, "queue_seq")?;
+            let last_seq: i64 = sqlx::Row::try_get(&row, "queue_seq")?;
             let cursor: Option<i64> = sqlx::Row::try_get(&row, "route_cursor")?;
-            let mut new = round.new;
-            if let Some(conversation) = &mut new {
-                conversation.queue_seq = Some(seq);
-                insert_conversation!(&mut *tx, conversation)?;
+            let first_seq = last_seq - joined_count + 1;
+            for (seq, j) in (first_seq..).zip(&mut joining) {
+                j.conversation.queue_seq = Some(seq);
             }
 
+            // Who can work.
             let rows = sqlx::query(
                 "SELECT a.id, a.account, a.chat_state, a.max_chats,
                         (SELECT COUNT(*) FROM conversations c
@@ -163,43 +225,93 @@ impl Store {
                     .map(|(_, start, end)| (start.clone(), end.clone()))
                     .collect();
             }
-            let queue: Vec<(String, Option<i64>, i64, Option<i64>)> = sqlx::query_as(
-                "SELECT id, department_id, version, left_by FROM conversations
-                 WHERE status = $1 AND tenant_id = $2 AND queue_seq IS NOT NULL
-                 ORDER BY queue_seq LIMIT $3",
-            )
-            .bind(Status::Waiting.code())
-            .bind(tenant_id)
-            .bind(round.queue_limit)
-            .fetch_all(&mut *tx)
-            .await?;
-            let snapshot = Snapshot {
-                agents,
-                queue: queue
-                    .into_iter()
-                    .map(|(id, department_id, version, left_by)| Queued {
-                        id,
-                        department_id,
-                        version,
-                        left_by,
-                    })
-                    .collect(),
-                cursor,
-            };
 
+            // The queue, oldest first, the joining ones last.
+            let mut queue: Vec<Queued> = Vec::new();
+            if wants_queue(&agents) {
+                let waiting: Vec<(String, Option<i64>, i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT id, department_id, version, left_by FROM conversations
+                     WHERE status = $1 AND tenant_id = $2 AND queue_seq IS NOT NULL
+                     ORDER BY queue_seq LIMIT $3",
+                )
+                .bind(Status::Waiting.code())
+                .bind(tenant_id)
+                .bind(round.queue_limit)
+                .fetch_all(&mut *tx)
+                .await?;
+                queue.extend(waiting.into_iter().map(|(id, department_id, version, left_by)| {
+                    Queued { id, department_id, version, left_by }
+                }));
+                let room = usize::try_from(round.queue_limit).unwrap_or(0).saturating_sub(queue.len());
+                queue.extend(joining.iter().take(room).map(|j| Queued {
+                    id: j.conversation.id.clone(),
+                    department_id: j.conversation.department_id,
+                    version: j.conversation.version,
+                    left_by: None,
+                }));
+            }
+            let snapshot = Snapshot { agents, queue, cursor };
             let plan = plan(&snapshot);
+
+            // The plan's steps: a joining conversation is stored as its step
+            // leaves it; the others change if still as read (else stale).
             let mut applied = Vec::with_capacity(plan.steps.len());
             let mut stale = false;
+            let by_id: HashMap<String, usize> = joining
+                .iter()
+                .enumerate()
+                .map(|(i, j)| (j.conversation.id.clone(), i))
+                .collect();
             for step in plan.steps {
-                if update_conversation!(tx, &step)? {
+                let held = match by_id.get(&step.conversation_id) {
+                    Some(&i) => step_new(&mut joining[i].conversation, &step),
+                    None => update_conversation!(tx, &step)?,
+                };
+                if held {
                     applied.push(step);
                 } else {
                     stale = true;
                 }
             }
-            for step in &mut applied {
-                super::messages::stamp_locked(&mut step.notice);
-                insert_message!(tx, &step.notice)?;
+            for chunk in chunks(&joining) {
+                let customers: Vec<_> = chunk
+                    .iter()
+                    .map(|j| (&j.customer, j.conversation.created_at))
+                    .collect();
+                insert_customers(&customers).build().execute(&mut *tx).await?;
+                let sessions: Vec<_> = chunk
+                    .iter()
+                    .map(|j| (j.token_hash.as_str(), &j.customer, j.conversation.created_at))
+                    .collect();
+                insert_sessions(&sessions).build().execute(&mut *tx).await?;
+                if let [one] = chunk {
+                    insert_conversation!(&mut *tx, &one.conversation)?;
+                } else {
+                    let conversations: Vec<_> = chunk.iter().map(|j| &j.conversation).collect();
+                    insert_conversations(&conversations).build().execute(&mut *tx).await?;
+                }
+            }
+            // The notices, numbered last (rows lock in the order tenant,
+            // conversations, counter): the next numbers, taken at once.
+            if !applied.is_empty() {
+                let count = i64::try_from(applied.len()).unwrap_or(i64::MAX);
+                let last: i64 = sqlx::query_scalar(
+                    "INSERT INTO event_seqs (tenant_id, seq) VALUES ($1, $2)
+                     ON CONFLICT (tenant_id) DO UPDATE SET seq = event_seqs.seq + $2
+                     RETURNING seq",
+                )
+                .bind(tenant_id)
+                .bind(count)
+                .fetch_one(&mut *tx)
+                .await?;
+                for (seq, step) in (last - count + 1..).zip(&mut applied) {
+                    super::messages::stamp_locked(&mut step.notice);
+                    step.notice.seq = seq;
+                }
+                let notices: Vec<&MessageRow> = applied.iter().map(|step| &step.notice).collect();
+                for chunk in chunks(&notices) {
+                    insert_notices(chunk).build().execute(&mut *tx).await?;
+                }
             }
             if plan.cursor != cursor {
                 sqlx::query("UPDATE tenants SET route_cursor = $1 WHERE id = $2")
@@ -208,17 +320,40 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let new_position = match &new {
-                Some(conversation) => sqlx::query_scalar(QUEUE_POSITION)
-                    .bind(tenant_id)
-                    .bind(&conversation.id)
-                    .bind(Status::Waiting.code())
-                    .fetch_optional(&mut *tx)
-                    .await?,
-                None => None,
-            };
+
+            // The places of the joined ones still waiting: those of their
+            // department waiting from before them, then the joined ones of
+            // their department up to them.
+            let mut ahead: HashMap<i64, i64> = HashMap::new();
+            let waiting = |j: &Joining| j.conversation.status == Status::Waiting.code();
+            if joining.iter().any(waiting) {
+                let counts: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT COALESCE(department_id, 0), COUNT(*) FROM conversations
+                     WHERE status = $1 AND tenant_id = $2 AND queue_seq < $3
+                     GROUP BY COALESCE(department_id, 0)",
+                )
+                .bind(Status::Waiting.code())
+                .bind(tenant_id)
+                .bind(first_seq)
+                .fetch_all(&mut *tx)
+                .await?;
+                ahead.extend(counts);
+            }
             tx.commit().await?;
-            Ok(RoundOutcome { applied, stale, new, new_position })
+            let joined = joining
+                .into_iter()
+                .map(|j| {
+                    let place = waiting(&j).then(|| {
+                        let ahead = ahead
+                            .entry(j.conversation.department_id.unwrap_or(0))
+                            .or_default();
+                        *ahead += 1;
+                        *ahead
+                    });
+                    (j.conversation, place)
+                })
+                .collect();
+            Ok(RoundOutcome { applied, stale, joined })
         })
     }
 
@@ -360,4 +495,95 @@ impl Store {
             .await
         })
     }
+}
+
+/// A joining (not yet stored) conversation as `step` leaves it, the way
+/// `update_conversation!` changes a stored one; false if the step expected
+/// another version.
+fn step_new(row: &mut ConversationRow, step: &Transition) -> bool {
+    if step.expected_version != row.version {
+        return false;
+    }
+    row.status = step.next.status.code();
+    row.agent_id = step.next.agent;
+    row.deadline = step.deadline;
+    row.department_id = step.department_id.or(row.department_id);
+    row.version += 1;
+    true
+}
+
+/// `items` in runs of [`CHUNKS`] sizes, largest first.
+fn chunks<T>(mut items: &[T]) -> impl Iterator<Item = &[T]> {
+    std::iter::from_fn(move || {
+        let size = CHUNKS.into_iter().find(|&c| c <= items.len())?;
+        let (chunk, rest) = items.split_at(size);
+        items = rest;
+        Some(chunk)
+    })
+}
+
+/// The `INSERT` of numbered notices (`insert_message!`'s columns): one
+/// statement for all. `notices` is not empty.
+fn insert_notices<'a, DB>(notices: &[&MessageRow]) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    f64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'a, DB>,
+    Option<i64>: sqlx::Encode<'a, DB>,
+{
+    let mut q = QueryBuilder::new(format!("INSERT INTO messages ({MESSAGE_COLUMNS}) "));
+    q.push_values(notices, |mut b, m| {
+        b.push_bind(m.id.clone())
+            .push_bind(m.tenant_id)
+            .push_bind(m.conversation_id.clone())
+            .push_bind(m.sender.clone())
+            .push_bind(m.sender_type)
+            .push_bind(m.kind)
+            .push_bind(m.text.clone())
+            .push_bind(m.media_path.clone())
+            .push_bind(m.audio_len)
+            .push_bind(m.action)
+            .push_bind(m.client_msg_id.clone())
+            .push_bind(m.created_at)
+            .push_bind(m.seq);
+    });
+    q
+}
+
+/// The `INSERT` of new conversations, the columns of `insert_conversation!`:
+/// one statement for all. `rows` is not empty.
+fn insert_conversations<'a, DB>(rows: &[&ConversationRow]) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    f64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'a, DB>,
+    Option<i64>: sqlx::Encode<'a, DB>,
+    Option<f64>: sqlx::Encode<'a, DB>,
+{
+    let mut q = QueryBuilder::new(
+        "INSERT INTO conversations
+         (id, tenant_id, identify, customer_id, title, labels, status, agent_id, version,
+          created_at, updated_at, department_id, queue_seq, deadline) ",
+    );
+    q.push_values(rows, |mut b, row| {
+        b.push_bind(row.id.clone())
+            .push_bind(row.tenant_id)
+            .push_bind(row.identify.clone())
+            .push_bind(row.customer_id.clone())
+            .push_bind(row.title.clone())
+            .push_bind(row.labels.clone())
+            .push_bind(row.status)
+            .push_bind(row.agent_id)
+            .push_bind(row.version)
+            .push_bind(row.created_at)
+            .push_bind(row.created_at)
+            .push_bind(row.department_id)
+            .push_bind(row.queue_seq)
+            .push_bind(row.deadline);
+    });
+    q
 }
