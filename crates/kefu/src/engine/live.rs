@@ -41,9 +41,19 @@ impl Engine {
             return;
         }
         self.signals.stored(tenant_id);
+        // A routing round assigns many conversations to few agents: look
+        // each agent up once.
+        let mut accounts: std::collections::HashMap<i64, Option<String>> = Default::default();
         for step in steps {
             let serv_id = match (step.next.status, step.next.agent) {
-                (Status::Serving, Some(agent)) => self.account_of(tenant_id, agent).await,
+                (Status::Serving, Some(agent)) => match accounts.get(&agent) {
+                    Some(account) => account.clone(),
+                    None => {
+                        let account = self.account_of(tenant_id, agent).await;
+                        accounts.insert(agent, account.clone());
+                        account
+                    }
+                },
                 _ => None,
             };
             let body = live_body(

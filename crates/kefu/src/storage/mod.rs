@@ -150,8 +150,11 @@ impl Store {
                 .busy_timeout(Duration::from_secs(10));
             // The WAL file is cut back to 64 MiB after each reset.
             let options = options.pragma("journal_size_limit", "67108864");
+            // A file cannot drop a connection: no ping before each use (it
+            // was a round trip to SQLite's thread on every acquire).
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
+                .test_before_acquire(false)
                 .connect_with(
                     options
                         .clone()
@@ -160,11 +163,13 @@ impl Store {
                 .await?;
             let checkpointer = SqlitePoolOptions::new()
                 .max_connections(1)
+                .test_before_acquire(false)
                 .connect_with(options.clone())
                 .await?;
             checkpoint::start(checkpointer.clone());
             let read = SqlitePoolOptions::new()
                 .max_connections(4)
+                .test_before_acquire(false)
                 .connect_with(options.read_only(true))
                 .await?;
             Pools::Sqlite {
