@@ -55,10 +55,6 @@ use setup::Api;
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// The server runs in a child process of this binary: same allocator as `kefu`.
-#[global_allocator]
-static GLOBAL: kefu::Allocator = kefu::Allocator;
-
 fn main() -> ExitCode {
     let mut argv = std::env::args_os();
     argv.next();

@@ -15,8 +15,8 @@
 //! 7 MiB, 5 passes (see [`params`]). So the server holds one 7 MiB block
 //! whatever the load and whatever the allocator; callers wait their turn
 //! instead of using more memory. (Giving the block back between bursts was
-//! tried: with the binaries' allocator, mimalloc, the freed block stayed
-//! resident in an idle server anyway, and bursts briefly held two or three.)
+//! tried: with mimalloc as allocator the freed block stayed resident in an
+//! idle server anyway, and bursts briefly held two or three.)
 //!
 //! **Remembered logins.** After a successful check, the agent's id, its
 //! stored hash and the password given are remembered for a few minutes as

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use sqlx::QueryBuilder;
 use tokio::sync::{mpsc, oneshot};
 
-use super::messages::COLUMNS;
+use super::messages::insert_messages;
 use super::{MessageRow, Pools, Result};
 
 /// Most messages one transaction stores (13 parameters each: well within
@@ -158,7 +158,9 @@ async fn store_group(writer: &Writer, group: &[Job]) -> Result<Vec<Fate>> {
             *seq += 1;
         }
         if !rows.is_empty() {
-            let inserted = insert_rows(&rows)
+            let mut insert = insert_messages(&rows);
+            insert.push(" ON CONFLICT DO NOTHING");
+            let inserted = insert
                 .build()
                 .persistent(false)
                 .execute(&mut *tx)
@@ -234,35 +236,5 @@ where
            AND conversations.version = v.column5
          RETURNING conversations.tenant_id, conversations.id",
     );
-    q
-}
-
-/// One multi-row INSERT of `rows`, numbered already.
-fn insert_rows<'a, DB>(rows: &'a [MessageRow]) -> QueryBuilder<'a, DB>
-where
-    DB: sqlx::Database,
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    f64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    Option<i64>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
-    let mut q = QueryBuilder::new(format!("INSERT INTO messages ({COLUMNS}) "));
-    q.push_values(rows, |mut b, m| {
-        b.push_bind(m.id.as_str())
-            .push_bind(m.tenant_id)
-            .push_bind(m.conversation_id.as_str())
-            .push_bind(m.sender.as_str())
-            .push_bind(m.sender_type)
-            .push_bind(m.kind)
-            .push_bind(m.text.as_deref())
-            .push_bind(m.media_path.as_deref())
-            .push_bind(m.audio_len)
-            .push_bind(m.action)
-            .push_bind(m.client_msg_id.as_deref())
-            .push_bind(m.created_at)
-            .push_bind(m.seq);
-    });
-    q.push(" ON CONFLICT DO NOTHING");
     q
 }

@@ -93,6 +93,38 @@ macro_rules! insert_message {
 }
 pub(super) use decode_message;
 
+/// One multi-row INSERT of messages numbered already (`insert_message!`'s
+/// columns); callers add a conflict clause if they need one.
+pub(super) fn insert_messages<'a, DB>(
+    rows: impl IntoIterator<Item = &'a MessageRow>,
+) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    f64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<&'a str>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(format!("INSERT INTO messages ({COLUMNS}) "));
+    q.push_values(rows, |mut b, m| {
+        b.push_bind(m.id.as_str())
+            .push_bind(m.tenant_id)
+            .push_bind(m.conversation_id.as_str())
+            .push_bind(m.sender.as_str())
+            .push_bind(m.sender_type)
+            .push_bind(m.kind)
+            .push_bind(m.text.as_deref())
+            .push_bind(m.media_path.as_deref())
+            .push_bind(m.audio_len)
+            .push_bind(m.action)
+            .push_bind(m.client_msg_id.as_deref())
+            .push_bind(m.created_at)
+            .push_bind(m.seq);
+    });
+    q
+}
+
 /// Gives a notice its id and time once its conversation row is locked in the
 /// writing transaction. Ids order a history, so a notice must be newer than
 /// every message stored before it: a chat message that commits first took its

@@ -18,7 +18,7 @@ use sqlx::QueryBuilder;
 
 use super::conversations::{insert_conversation, update_conversation, ConversationRow, Transition};
 use super::customers::{insert_customers, insert_sessions, CustomerRow};
-use super::messages::{MessageRow, COLUMNS as MESSAGE_COLUMNS};
+use super::messages::{insert_messages, MessageRow};
 use super::{Result, Store};
 use crate::domain::conversation::Status;
 
@@ -310,7 +310,7 @@ impl Store {
                 }
                 let notices: Vec<&MessageRow> = applied.iter().map(|step| &step.notice).collect();
                 for chunk in chunks(&notices) {
-                    insert_notices(chunk).build().execute(&mut *tx).await?;
+                    insert_messages(chunk.iter().copied()).build().execute(&mut *tx).await?;
                 }
             }
             if plan.cursor != cursor {
@@ -520,36 +520,6 @@ fn chunks<T>(mut items: &[T]) -> impl Iterator<Item = &[T]> {
         items = rest;
         Some(chunk)
     })
-}
-
-/// The `INSERT` of numbered notices (`insert_message!`'s columns): one
-/// statement for all. `notices` is not empty.
-fn insert_notices<'a, DB>(notices: &[&MessageRow]) -> QueryBuilder<'a, DB>
-where
-    DB: sqlx::Database,
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    f64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    Option<String>: sqlx::Encode<'a, DB>,
-    Option<i64>: sqlx::Encode<'a, DB>,
-{
-    let mut q = QueryBuilder::new(format!("INSERT INTO messages ({MESSAGE_COLUMNS}) "));
-    q.push_values(notices, |mut b, m| {
-        b.push_bind(m.id.clone())
-            .push_bind(m.tenant_id)
-            .push_bind(m.conversation_id.clone())
-            .push_bind(m.sender.clone())
-            .push_bind(m.sender_type)
-            .push_bind(m.kind)
-            .push_bind(m.text.clone())
-            .push_bind(m.media_path.clone())
-            .push_bind(m.audio_len)
-            .push_bind(m.action)
-            .push_bind(m.client_msg_id.clone())
-            .push_bind(m.created_at)
-            .push_bind(m.seq);
-    });
-    q
 }
 
 /// The `INSERT` of new conversations, the columns of `insert_conversation!`:
