@@ -70,7 +70,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(bench(args)) {
+    // A smoke run (CI) that hangs must fail, not stall the suite.
+    let limit = args.smoke.then_some(SMOKE_LIMIT);
+    let outcome = runtime.block_on(async move {
+        match limit {
+            Some(limit) => tokio::time::timeout(limit, bench(args))
+                .await
+                .unwrap_or_else(|_| Err(format!("the smoke run took over {limit:?}").into())),
+            None => bench(args).await,
+        }
+    });
+    match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
@@ -79,6 +89,9 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// The longest a `--smoke` run may take (it takes seconds).
+const SMOKE_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Runs every backend asked for; whether every scenario ran and every
 /// correctness check passed.
@@ -123,7 +136,6 @@ async fn bench(args: Args) -> Result<bool> {
         print!("{}", run.table());
         report.runs.push(run);
     } else {
-        let durability_flag = tokio::task::spawn_blocking(server::supports_durability).await??;
         let backends: &[&str] = match args.backend {
             BackendChoice::Sqlite => &["sqlite"],
             BackendChoice::Postgres => &["postgres"],
@@ -143,12 +155,7 @@ async fn bench(args: Args) -> Result<bool> {
             } else {
                 None
             };
-            let run = start_and_drive(
-                &args,
-                database.as_ref().map(|d| d.url.clone()),
-                durability_flag,
-            )
-            .await;
+            let run = start_and_drive(&args, database.as_ref().map(|d| d.url.clone())).await;
             if let Some(database) = database {
                 if let Err(e) = database.drop_database().await {
                     eprintln!("kefu-bench: could not drop the bench database: {e}");
@@ -171,15 +178,11 @@ async fn bench(args: Args) -> Result<bool> {
 
 /// Starts a fresh kefu (SQLite in its data folder, or `database`) and runs
 /// the scenarios on it.
-async fn start_and_drive(
-    args: &Args,
-    database: Option<String>,
-    durability_flag: bool,
-) -> Result<Run> {
+async fn start_and_drive(args: &Args, database: Option<String>) -> Result<Run> {
     let sizes = args.sizes();
     let options = Options {
         database,
-        durability: durability_flag.then(|| args.durability.as_str().to_owned()),
+        durability: args.durability.as_str(),
         // Room for the idle sockets and every agent's.
         ws_max_per_tenant: (sizes.idle_sockets + 1000).max(20_000),
     };
@@ -188,16 +191,7 @@ async fn start_and_drive(
         options.database.as_deref().map_or("sqlite", |_| "postgres")
     );
     let mut server = tokio::task::spawn_blocking(move || Server::start(&options)).await??;
-    let mut notes = Vec::new();
-    let durability = if durability_flag {
-        Some(args.durability.as_str())
-    } else {
-        notes.push(format!(
-            "kefu serve has no --durability flag yet: asked for {}, the server ran with its default",
-            args.durability.as_str()
-        ));
-        None
-    };
+    let durability = Some(args.durability.as_str());
     let (addr, tenant, pid) = (server.addr, server.tenant.clone(), server.pid());
     let started = Started {
         pid: Some(pid),
@@ -207,7 +201,7 @@ async fn start_and_drive(
         label: "started by kefu-bench".to_owned(),
         process: Some(&mut server),
     };
-    let run = drive(args, addr, tenant, started, notes).await;
+    let run = drive(args, addr, tenant, started, Vec::new()).await;
     let warnings = tokio::task::spawn_blocking(move || server.stop()).await?;
     let mut run = run?;
     if let Some(first) = warnings.first() {

@@ -39,7 +39,7 @@ pub struct Server {
 /// `kefu serve` flags besides the fixed ones.
 pub struct Options {
     pub database: Option<String>,
-    pub durability: Option<String>,
+    pub durability: &'static str,
     pub ws_max_per_tenant: usize,
 }
 
@@ -63,12 +63,6 @@ pub fn kefu_version() -> Result<String> {
     Ok(text.trim().trim_start_matches("kefu").trim().to_owned())
 }
 
-/// Whether `kefu serve` takes `--durability` (it is new).
-pub fn supports_durability() -> Result<bool> {
-    let output = kefu_command()?.args(["serve", "--help"]).output()?;
-    Ok(String::from_utf8_lossy(&output.stdout).contains("--durability"))
-}
-
 impl Server {
     pub fn start(options: &Options) -> Result<Server> {
         let dir = std::env::temp_dir().join(format!(
@@ -89,9 +83,7 @@ impl Server {
         if let Some(database) = &options.database {
             command.args(["--database", database]);
         }
-        if let Some(durability) = &options.durability {
-            command.args(["--durability", durability]);
-        }
+        command.args(["--durability", options.durability]);
         let child = command
             .env("KEFU_LOG", "warn")
             .stdin(Stdio::null())

@@ -17,12 +17,13 @@ use crate::Result;
 const PER_USER: usize = 8;
 /// Handshakes in flight at once.
 const OPENING: usize = 64;
-/// Client file descriptors besides the sockets.
-const SPARE_FDS: u64 = 1000;
+/// Client file descriptors besides the sockets and one per conversation
+/// (the runtime, files, a few connections).
+const SPARE_FDS: u64 = 100;
 
 pub async fn run(ctx: &mut Ctx) -> Result<Vec<Figure>> {
     let n = ctx.sizes.idle_sockets;
-    let needed = n as u64 + SPARE_FDS;
+    let needed = (n + ctx.sizes.conversations) as u64 + SPARE_FDS;
     if let Some(limit) = crate::server::open_files_limit(None) {
         if limit < needed {
             return Err(format!(

@@ -140,34 +140,41 @@ macro_rules! decode_conversation {
     };
 }
 
-/// Inserts conversation `$row: &ConversationRow` on `$conn` (a transaction).
-macro_rules! insert_conversation {
-    ($conn:expr, $row:expr) => {{
-        let row: &$crate::storage::ConversationRow = $row;
-        sqlx::query(
-            "INSERT INTO conversations
-             (id, tenant_id, identify, customer_id, title, labels, status, agent_id, version,
-              created_at, updated_at, department_id, queue_seq, deadline)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13)",
-        )
-        .bind(&row.id)
-        .bind(row.tenant_id)
-        .bind(&row.identify)
-        .bind(&row.customer_id)
-        .bind(&row.title)
-        .bind(&row.labels)
-        .bind(row.status)
-        .bind(row.agent_id)
-        .bind(row.version)
-        .bind(row.created_at)
-        .bind(row.department_id)
-        .bind(row.queue_seq)
-        .bind(row.deadline)
-        .execute($conn)
-        .await
-    }};
+/// One multi-row INSERT of new conversations (`updated_at` = `created_at`).
+/// `rows` is not empty.
+pub(super) fn insert_conversations<'a, DB>(rows: &[&ConversationRow]) -> QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    f64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<String>: sqlx::Encode<'a, DB>,
+    Option<i64>: sqlx::Encode<'a, DB>,
+    Option<f64>: sqlx::Encode<'a, DB>,
+{
+    let mut q = QueryBuilder::new(
+        "INSERT INTO conversations
+         (id, tenant_id, identify, customer_id, title, labels, status, agent_id, version,
+          created_at, updated_at, department_id, queue_seq, deadline) ",
+    );
+    q.push_values(rows, |mut b, row| {
+        b.push_bind(row.id.clone())
+            .push_bind(row.tenant_id)
+            .push_bind(row.identify.clone())
+            .push_bind(row.customer_id.clone())
+            .push_bind(row.title.clone())
+            .push_bind(row.labels.clone())
+            .push_bind(row.status)
+            .push_bind(row.agent_id)
+            .push_bind(row.version)
+            .push_bind(row.created_at)
+            .push_bind(row.created_at)
+            .push_bind(row.department_id)
+            .push_bind(row.queue_seq)
+            .push_bind(row.deadline);
+    });
+    q
 }
-pub(super) use insert_conversation;
 
 impl Store {
     /// Stores a new waiting conversation with its labels.
@@ -178,7 +185,7 @@ impl Store {
     ) -> Result<()> {
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
-            insert_conversation!(&mut *tx, row)?;
+            insert_conversations(&[row]).build().execute(&mut *tx).await?;
             for label in labels {
                 sqlx::query(
                     "INSERT INTO conversation_labels (conversation_id, tenant_id, label)

@@ -14,9 +14,9 @@
 
 use std::collections::HashMap;
 
-use sqlx::QueryBuilder;
-
-use super::conversations::{insert_conversation, update_conversation, ConversationRow, Transition};
+use super::conversations::{
+    insert_conversations, update_conversation, ConversationRow, Transition,
+};
 use super::customers::{insert_customers, insert_sessions, CustomerRow};
 use super::messages::{insert_messages, MessageRow};
 use super::{Result, Store};
@@ -284,12 +284,8 @@ impl Store {
                     .map(|j| (j.token_hash.as_str(), &j.customer, j.conversation.created_at))
                     .collect();
                 insert_sessions(&sessions).build().execute(&mut *tx).await?;
-                if let [one] = chunk {
-                    insert_conversation!(&mut *tx, &one.conversation)?;
-                } else {
-                    let conversations: Vec<_> = chunk.iter().map(|j| &j.conversation).collect();
-                    insert_conversations(&conversations).build().execute(&mut *tx).await?;
-                }
+                let conversations: Vec<_> = chunk.iter().map(|j| &j.conversation).collect();
+                insert_conversations(&conversations).build().execute(&mut *tx).await?;
             }
             // The notices, numbered last (rows lock in the order tenant,
             // conversations, counter): the next numbers, taken at once.
@@ -520,40 +516,4 @@ fn chunks<T>(mut items: &[T]) -> impl Iterator<Item = &[T]> {
         items = rest;
         Some(chunk)
     })
-}
-
-/// The `INSERT` of new conversations, the columns of `insert_conversation!`:
-/// one statement for all. `rows` is not empty.
-fn insert_conversations<'a, DB>(rows: &[&ConversationRow]) -> QueryBuilder<'a, DB>
-where
-    DB: sqlx::Database,
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    f64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    Option<String>: sqlx::Encode<'a, DB>,
-    Option<i64>: sqlx::Encode<'a, DB>,
-    Option<f64>: sqlx::Encode<'a, DB>,
-{
-    let mut q = QueryBuilder::new(
-        "INSERT INTO conversations
-         (id, tenant_id, identify, customer_id, title, labels, status, agent_id, version,
-          created_at, updated_at, department_id, queue_seq, deadline) ",
-    );
-    q.push_values(rows, |mut b, row| {
-        b.push_bind(row.id.clone())
-            .push_bind(row.tenant_id)
-            .push_bind(row.identify.clone())
-            .push_bind(row.customer_id.clone())
-            .push_bind(row.title.clone())
-            .push_bind(row.labels.clone())
-            .push_bind(row.status)
-            .push_bind(row.agent_id)
-            .push_bind(row.version)
-            .push_bind(row.created_at)
-            .push_bind(row.created_at)
-            .push_bind(row.department_id)
-            .push_bind(row.queue_seq)
-            .push_bind(row.deadline);
-    });
-    q
 }
