@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use sqlx::QueryBuilder;
 use tokio::sync::{mpsc, oneshot};
 
-use super::messages::insert_messages;
+use super::messages::{insert_messages, take_seqs};
 use super::{MessageRow, Pools, Result};
 
 /// Most messages one transaction stores (13 parameters each: well within
@@ -141,16 +141,7 @@ async fn store_group(writer: &Writer, group: &[Job]) -> Result<Vec<Fate>> {
         // Each tenant's numbers for the group, in arrival order.
         let mut next: BTreeMap<i64, i64> = BTreeMap::new();
         for (&tenant_id, &count) in &per_tenant {
-            let last: i64 = sqlx::query_scalar(
-                "INSERT INTO event_seqs (tenant_id, seq) VALUES ($1, $2)
-                 ON CONFLICT (tenant_id) DO UPDATE SET seq = event_seqs.seq + $2
-                 RETURNING seq",
-            )
-            .bind(tenant_id)
-            .bind(count)
-            .fetch_one(&mut *tx)
-            .await?;
-            next.insert(tenant_id, last - count + 1);
+            next.insert(tenant_id, take_seqs!(tx, tenant_id, count)?);
         }
         for row in &mut rows {
             let seq = next.get_mut(&row.tenant_id).expect("every tenant has its numbers");

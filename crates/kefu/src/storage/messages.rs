@@ -48,6 +48,26 @@ macro_rules! decode_message {
     };
 }
 
+/// Takes the next `$count` numbers of tenant `$tenant_id`'s message stream on
+/// `$conn`, the caller's transaction (the counter row stays locked until
+/// commit: see migrations/*/0004_realtime.sql); evaluates to the first.
+macro_rules! take_seqs {
+    ($conn:expr, $tenant_id:expr, $count:expr) => {{
+        let count: i64 = $count;
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO event_seqs (tenant_id, seq) VALUES ($1, $2)
+             ON CONFLICT (tenant_id) DO UPDATE SET seq = event_seqs.seq + $2
+             RETURNING seq",
+        )
+        .bind($tenant_id)
+        .bind(count)
+        .fetch_one(&mut *$conn)
+        .await
+        .map(|last| last - count + 1)
+    }};
+}
+pub(super) use take_seqs;
+
 /// Inserts one message (`$m: &MessageRow`) on `$conn`, the caller's
 /// transaction, numbered with the tenant's next message number (see
 /// migrations/*/0004_realtime.sql: taking it locks the tenant's counter until
@@ -58,14 +78,7 @@ macro_rules! decode_message {
 macro_rules! insert_message {
     ($conn:expr, $m:expr) => {{
         let m: &$crate::storage::MessageRow = $m;
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO event_seqs (tenant_id, seq) VALUES ($1, 1)
-             ON CONFLICT (tenant_id) DO UPDATE SET seq = event_seqs.seq + 1
-             RETURNING seq",
-        )
-        .bind(m.tenant_id)
-        .fetch_one(&mut *$conn)
-        .await?;
+        let seq = $crate::storage::messages::take_seqs!($conn, m.tenant_id, 1)?;
         sqlx::query(
             "INSERT INTO messages
              (id, tenant_id, conversation_id, sender, sender_type, kind, text, media_path,

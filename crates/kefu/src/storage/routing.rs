@@ -18,7 +18,7 @@ use super::conversations::{
     insert_conversations, update_conversation, ConversationRow, Transition,
 };
 use super::customers::{insert_customers, insert_sessions, CustomerRow};
-use super::messages::{insert_messages, MessageRow};
+use super::messages::{insert_messages, take_seqs, MessageRow};
 use super::{Result, Store};
 use crate::domain::conversation::Status;
 
@@ -291,16 +291,8 @@ impl Store {
             // conversations, counter): the next numbers, taken at once.
             if !applied.is_empty() {
                 let count = i64::try_from(applied.len()).unwrap_or(i64::MAX);
-                let last: i64 = sqlx::query_scalar(
-                    "INSERT INTO event_seqs (tenant_id, seq) VALUES ($1, $2)
-                     ON CONFLICT (tenant_id) DO UPDATE SET seq = event_seqs.seq + $2
-                     RETURNING seq",
-                )
-                .bind(tenant_id)
-                .bind(count)
-                .fetch_one(&mut *tx)
-                .await?;
-                for (seq, step) in (last - count + 1..).zip(&mut applied) {
+                let first = take_seqs!(tx, tenant_id, count)?;
+                for (seq, step) in (first..).zip(&mut applied) {
                     super::messages::stamp_locked(&mut step.notice);
                     step.notice.seq = seq;
                 }
