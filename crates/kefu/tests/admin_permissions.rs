@@ -781,10 +781,13 @@ fn sorted_ids(list: &Value) -> Vec<i64> {
 }
 
 /// A table path as the router writes it: no query, `{id}` for ids.
+/// The route a test path hits, as the route table names it
+/// (`/api/v1/supports/{agent}.json` is `/api/v1/supports/{id}.json`).
 fn route_pattern(path: &str) -> String {
     let path = path.split('?').next().unwrap();
-    let segments = path
-        .split('/')
-        .map(|s| if s.starts_with('{') { "{id}" } else { s });
+    let segments = path.split('/').map(|s| match s.split_once('}') {
+        Some((_, rest)) if s.starts_with('{') => format!("{{id}}{rest}"),
+        _ => s.to_owned(),
+    });
     segments.collect::<Vec<_>>().join("/")
 }

@@ -409,14 +409,14 @@ async fn the_user_page_shows_name_devices_and_groups(app: TestApp) {
     );
     assert!(html.contains(r#"<dd id="device_count">2</dd>"#), "{html}");
     assert!(html.contains(r#"<dd id="group_count">2</dd>"#), "{html}");
-    // Customers may not read it.
+    // Customers may not read it: their session is bound to no agent.
     let denied = app
         .get(
             "/v1/user",
             &[("session", &eve.session), ("question_id", &q)],
         )
         .await;
-    assert_v1_error(&denied, 400, 1001, Some("serv_id"));
+    assert_v1_error(&denied, 403, 2003, None);
 }
 
 async fn unbind_stops_the_session_acting_as_the_agent(app: TestApp) {

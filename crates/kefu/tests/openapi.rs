@@ -224,7 +224,7 @@ fn path_parameters_are_declared_and_bodies_come_as_form_or_json() {
             .collect();
         let in_path: BTreeSet<String> = path
             .split('/')
-            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+            .filter_map(|seg| seg.strip_prefix('{')?.split_once('}').map(|(name, _)| name))
             .map(str::to_owned)
             .collect();
         assert_eq!(declared, in_path, "{at}: path parameters");
@@ -264,7 +264,8 @@ async fn every_documented_operation_answers_from_a_handler() {
             .replace("{item_id}", "0123456789abcdef01234567")
             .replace("{serv_id}", "nobody")
             .replace("{user_id}", "nobody")
-            .replace("{name}", "missing.jpg");
+            .replace("{name}", "missing.jpg")
+            .replace("{id}", "1");
         let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
         let (status, body) = app.request(method.clone(), &concrete, &[]).await;
         assert_ne!(
@@ -274,4 +275,36 @@ async fn every_documented_operation_answers_from_a_handler() {
         assert_ne!(status, 405, "{method} {concrete}: {body}");
         assert!(status < 500, "{method} {concrete}: {status} {body}");
     }
+}
+
+/// Seed 002 writes its id paths as `/api/v1/supports/{id}.json`: the
+/// document names them so, and the path it gives reaches the agent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_002_id_paths_are_named_as_served() {
+    let doc = document();
+    let paths = doc["paths"].as_object().expect("paths");
+    for seed_path in [
+        "/api/v1/supports/{id}.json",
+        "/api/v1/servicers/{id}.json",
+        "/api/v1/permissions/{id}.json",
+        "/api/v1/plate_service_state/{id}.json",
+    ] {
+        assert!(
+            paths.contains_key(seed_path),
+            "{seed_path} is not documented"
+        );
+    }
+    for path in paths.keys().filter(|p| p.starts_with("/api/v1/")) {
+        assert!(
+            !path.ends_with("/{id}"),
+            "{path}: an id at the end without its .json"
+        );
+    }
+    let app = common::TestApp::spawn(common::Backend::Sqlite)
+        .await
+        .expect("app");
+    let t = app.tenant("Acme").await;
+    let path = "/api/v1/supports/{id}.json".replace("{id}", &t.admin_id.to_string());
+    let shown = app.api_get(&path, &t.admin()).await;
+    assert_eq!(shown["support"]["sId"], t.admin_id, "{shown}");
 }

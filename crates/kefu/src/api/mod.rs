@@ -82,13 +82,17 @@ impl Routes {
         }
     }
 
+    /// Routes `path` as written in the seeds and the OpenAPI document. A
+    /// seed 002 id segment such as `{id}.json` is routed as the whole
+    /// segment `{id}` (the router takes no suffix after a parameter); the
+    /// handler strips the `.json`.
     fn add(
         mut self,
         method: &'static str,
         path: &'static str,
         route: MethodRouter<SharedState>,
     ) -> Self {
-        self.router = self.router.route(path, route);
+        self.router = self.router.route(&path.replace("{id}.json", "{id}"), route);
         self.table.push((method, path));
         self
     }

@@ -74,14 +74,16 @@ fn merged(mut into: Value, from: Value) -> Value {
 }
 
 const INTRO: &str = "Three dialects, plus `/healthz` and this document.\n\nQuestion-chat \
-dialect (seed 003) under `/v1`. POST, PUT and DELETE parameters come as an \
-`application/x-www-form-urlencoded` form or a JSON object with the same fields (non-string \
-JSON values are read as their JSON text); GET parameters come in the query string. Query and \
+dialect (seed 003) under `/v1`. POST, PUT and DELETE parameters come as a form \
+(`application/x-www-form-urlencoded`, or `multipart/form-data` where a file part is read as \
+its base64) or a JSON object with the same fields (non-string JSON values are read as their \
+JSON text); GET parameters come in the query string. Query and \
 body are merged (the body wins), so body parameters may also be sent in the query.\n\n\
 Credentials: a customer acts with `session` (12 characters, issued by `POST /v1/session`, or \
 a seed 001 customer token of 43 characters); an \
-agent acts with a `session` bound to its `serv_id` by `POST /v1/serv/bind`. A `serv_id` alone \
-never acts.\n\nSuccess bodies are `{status: 200, ...}`; failures are `{status: 300, error, \
+agent acts with a `session` bound to it by `POST /v1/serv/bind`: the bound session alone names \
+the agent, and a `serv_id` sent as well (the seed requires it for serve, quit and finish) must \
+name the same agent. A `serv_id` alone never acts.\n\nSuccess bodies are `{status: 200, ...}`; failures are `{status: 300, error, \
 field, debug}` (schema `V1Error`) with a fitting HTTP status.";
 
 const BAD: &str = "参数错误 / bad parameter: 1001 缺少 missing, 1002 不合法 invalid, \
@@ -101,10 +103,10 @@ sender; 4007 请重试 / retry";
 const NO_QUESTION: &str = "3001 问题不存在 / question not found";
 const NO_TEMPLATE: &str = "3003 模板不存在 / template not found";
 const NO_ITEM: &str = "3004 快速回答不存在 / item not found";
-const AGENT: &str = "An agent (`session` bound to `serv_id`).";
-const EITHER: &str = "The question's customer (`session`) or any agent of the tenant \
-(`session` + `serv_id`).";
-const ADMIN: &str = "kefu's addition. An administrator agent (`session` + `serv_id`, in the \
+const AGENT: &str = "An agent (its bound `session`; a `serv_id` sent as well must match).";
+const EITHER: &str = "The question's customer (`session`) or any agent of the tenant (its \
+bound `session`).";
+const ADMIN: &str = "kefu's addition. An administrator agent (its bound `session`, in the \
 body or the query); other agents get 2003.";
 const SEND: &str = "The customer (`session`, `sender` = its user_id, `sender_type` 1) or the \
 serving agent (`session` bound to `sender` = its serv_id, `sender_type` 2). With `client_msg_id` \
@@ -112,8 +114,10 @@ a retried send returns the first message instead of storing another.";
 
 /// Credentials, as `Op::by` takes them.
 const CUSTOMER: &[&str] = &["session"];
+/// The seed lists `serv_id` as required (serve, quit, finish).
 const AN_AGENT: &[&str] = &["session", "serv_id"];
-const EITHER_ONE: &[&str] = &["session", "serv_id_optional"];
+/// A bound session alone, or with a matching `serv_id`.
+const BOUND: &[&str] = &["session", "serv_id_optional"];
 
 /// One operation under construction.
 struct Op {
@@ -132,9 +136,7 @@ fn param_ref(name: &str) -> Value {
 
 /// An operation; each path parameter `{name}` references `path_<name>`.
 fn op(method: &'static str, path: &'static str, tag: &str, summary: &str, about: &str) -> Op {
-    let params: Vec<Value> = path
-        .split('/')
-        .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+    let params: Vec<Value> = path_parameters(path)
         .map(|name| param_ref(&format!("path_{name}")))
         .collect();
     let words: Vec<&str> = path.split(|c: char| !c.is_ascii_alphanumeric()).collect();
@@ -151,6 +153,13 @@ fn op(method: &'static str, path: &'static str, tag: &str, summary: &str, about:
             "responses": {},
         }),
     }
+}
+
+/// The parameters of a path: `{name}` in a segment, which may go on after
+/// it (seed 002's `{id}.json`).
+pub fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/')
+        .filter_map(|seg| seg.strip_prefix('{')?.split_once('}').map(|(name, _)| name))
 }
 
 impl Op {
@@ -171,7 +180,8 @@ impl Op {
     fn body(mut self, name: &str) -> Self {
         let schema = json!({ "schema": schema_ref(name) });
         self.v["requestBody"] = json!({ "required": true, "content": {
-            "application/x-www-form-urlencoded": schema, "application/json": schema } });
+            "application/x-www-form-urlencoded": schema, "multipart/form-data": schema,
+            "application/json": schema } });
         self
     }
 
@@ -244,10 +254,6 @@ fn url(description: &str) -> Value {
     json!({ "type": "string", "format": "uri", "description": description })
 }
 
-fn nullable(ty: &str, description: &str) -> Value {
-    json!({ "type": ty, "nullable": true, "description": description })
-}
-
 /// `base` with the fields of `extra` added, all of them required.
 fn extend(base: Value, extra: Value) -> Value {
     let mut schema = base;
@@ -265,7 +271,7 @@ fn operations() -> Vec<Op> {
     let user_list = |path, summary, line| {
         op("get", path, "user", summary, "The user (its own `session`) or any agent of the \
             tenant (`session` + `serv_id`).")
-            .by(EITHER_ONE).paging("question_id")
+            .by(BOUND).paging("question_id")
             .fail("404", "3002 用户不存在 / user not found (agents)")
             .ok(list_of("questions", line))
     };
@@ -286,7 +292,7 @@ fn operations() -> Vec<Op> {
             .ok(json!({ "type": "object", "description": "OpenAPI 3.0 document" })),
         op("get", "/ws", "events", "实时事件 / Real-time events (WebSocket)",
             "Upgrades to a WebSocket that delivers JSON events to a customer (`session`) or an \
-            agent (`session` + `serv_id`); `Authorization: Bearer SESSION` works instead of \
+            agent (its bound `session`); `Authorization: Bearer SESSION` works instead of \
             `session`. With `cursor`, everything stored after it is replayed first, in order. \
             Events, client frames, limits and close codes: docs/api/realtime.md.")
             .query(&["ws_session", "ws_serv_id", "ws_cursor"]).v1()
@@ -303,7 +309,7 @@ fn operations() -> Vec<Op> {
                 "session": schema_ref("Session"), "user_id": string("用户id / user id") }))),
         op("post", "/v1/serv/bind", "serv", "客服登陆(绑定APP) / Agent login (bind app)",
             "Any `session` holder with the agent's `serv_id` and `password`. Binds the agent to \
-            the session; from then on `session` + `serv_id` act as the agent.")
+            the session; from then on the session alone acts as the agent.")
             .body("BindRequest").v1().fail("401", BAD_LOGIN)
             .fail("403", "2004 客服已停用 / agent not active")
             .ok(ok_body(&[], json!({}))),
@@ -313,10 +319,10 @@ fn operations() -> Vec<Op> {
             .ok(ok_body(&[], json!({}))),
         op("get", "/v1/serv/{serv_id}/tasks", "serv",
             "客服'解决中'问题列表 / Questions an agent is serving",
-            "An agent: `session` bound to the agent in the path, as the seed sends it. An \
-            administrator reading another agent's tasks names itself in query `serv_id`. \
-            Questions the agent in the path serves, reopened ones included.")
-            .by(EITHER_ONE).paging("question_id")
+            "An agent (its bound `session`): the agent in the path, or an administrator \
+            reading another agent's tasks. Questions the agent in the path serves, reopened \
+            ones included.")
+            .by(BOUND).paging("question_id")
             .fail("404", "3006 客服不存在 / agent not found")
             .ok(list_of("questions", "QuestionLine")),
         op("post", "/v1/question/new", "question", "客户提问问题 / Customer asks a question",
@@ -330,7 +336,7 @@ fn operations() -> Vec<Op> {
         op("get", "/v1/question/list", "question",
             "客服获取'待解决'用户问题列表 / Pending questions",
             &format!("{AGENT} The tenant's questions that no agent serves yet."))
-            .by(AN_AGENT).paging("question_id").query(&["label"])
+            .by(BOUND).paging("question_id").query(&["label"])
             .ok(list_of("questions", "QuestionLine")),
         op("post", "/v1/question/{question_id}/serve", "question",
             "开始回答用户问题 / Agent starts serving",
@@ -367,23 +373,23 @@ fn operations() -> Vec<Op> {
             .ok(message_id()),
         op("get", "/v1/question/{question_id}/message", "message",
             "获取问题聊天消息 / Chat history", EITHER)
-            .by(EITHER_ONE).paging("message_id").fail("404", NO_QUESTION)
+            .by(BOUND).paging("message_id").fail("404", NO_QUESTION)
             .ok(list_of("messages", "Message")),
         op("post", "/v1/question/{question_id}/message/send_text", "message",
             "发送问题聊天文字消息 / Send a text message", SEND)
-            .body("SendTextRequest").by(EITHER_ONE).fail("404", NO_QUESTION).fail("409", SENDING)
+            .body("SendTextRequest").by(BOUND).fail("404", NO_QUESTION).fail("409", SENDING)
             .ok(message_id()),
         op("post", "/v1/question/{question_id}/message/send_image", "message",
             "发送问题聊天图片消息 / Send an image message",
             &format!("{SEND} `image` is a base64 JPEG of at most 2 MiB."))
-            .body("SendImageRequest").by(EITHER_ONE).fail("404", NO_QUESTION).fail("409", SENDING)
+            .body("SendImageRequest").by(BOUND).fail("404", NO_QUESTION).fail("409", SENDING)
             .fail("413", "1004 图片过大 / image or body too large")
             .ok(extend(message_id(), json!({ "image_url": url("图片url / image URL") }))),
         op("post", "/v1/question/{question_id}/message/send_audio", "message",
             "发送问题聊天语音消息 / Send an audio message",
             &format!("kefu's addition (seed 003 lists audio messages but no way to send one). \
                 {SEND} `audio` is base64 AMR, MP3, AAC, M4A, OGG or WAV of at most 4 MiB."))
-            .body("SendAudioRequest").by(EITHER_ONE).fail("404", NO_QUESTION).fail("409", SENDING)
+            .body("SendAudioRequest").by(BOUND).fail("404", NO_QUESTION).fail("409", SENDING)
             .fail("413", "1004 语音过大 / audio or body too large")
             .ok(extend(message_id(), json!({ "audio_url": url("语音url / audio URL") }))),
         op("get", "/v1/media/{name}", "message", "媒体文件 / An uploaded image or audio clip",
@@ -402,38 +408,38 @@ fn operations() -> Vec<Op> {
             &format!("{AGENT} An HTML page for the agent app's web view: name (用户名), \
                 device count (用户设备数) and group count (用户组数) of the customer who asked \
                 `question_id`."))
-            .by(AN_AGENT).query(&["question_id"])
+            .by(BOUND).query(&["question_id"])
             .fail("404", "3001 问题不存在 / question not found; 3002 用户不存在 / user not found")
             .respond("200", "用户信息页面 / the profile page",
                 json!({ "text/html": { "schema": { "type": "string" } } })),
         op("get", "/v1/answer/templates", "answer", "快速回答模板列表 / Canned-reply templates",
             &format!("{AGENT} `identify` selects one app's templates."))
-            .by(AN_AGENT).query(&["identify"])
+            .by(BOUND).query(&["identify"])
             .ok(list_of("templates", "Template")),
         op("post", "/v1/answer/templates", "answer", "新建快速回答模板 / Create a template", ADMIN)
-            .body("TemplateCreateRequest").by(AN_AGENT)
+            .body("TemplateCreateRequest").by(BOUND)
             .ok(ok_body(&["template_id", "title"], template_props())),
         op("get", "/v1/answer/template/{template_id}", "answer",
             "快速回答列表 / A template's items", AGENT)
-            .by(AN_AGENT).paging("item_id").fail("404", NO_TEMPLATE)
+            .by(BOUND).paging("item_id").fail("404", NO_TEMPLATE)
             .ok(list_of("items", "Item")),
         op("put", "/v1/answer/template/{template_id}", "answer",
             "重命名快速回答模板 / Rename a template", ADMIN)
-            .body("TemplateTitleRequest").by(AN_AGENT).fail("404", NO_TEMPLATE)
+            .body("TemplateTitleRequest").by(BOUND).fail("404", NO_TEMPLATE)
             .ok(ok_body(&["template_id"], json!({ "template_id": schema_ref("Id") }))),
         op("delete", "/v1/answer/template/{template_id}", "answer",
             "删除快速回答模板 / Delete a template (and its items)", ADMIN)
-            .body("AgentRequest").by(AN_AGENT).fail("404", NO_TEMPLATE)
+            .body("BoundRequest").by(BOUND).fail("404", NO_TEMPLATE)
             .ok(ok_body(&["template_id"], json!({ "template_id": schema_ref("Id") }))),
         op("post", "/v1/answer/template/{template_id}/items", "answer",
             "新建快速回答 / Add an item", ADMIN)
-            .body("ItemRequest").by(AN_AGENT).fail("404", NO_TEMPLATE)
+            .body("ItemRequest").by(BOUND).fail("404", NO_TEMPLATE)
             .ok(ok_body(&["item_id", "question", "content"], item_props())),
         op("put", "/v1/answer/item/{item_id}", "answer", "修改快速回答 / Change an item", ADMIN)
-            .body("ItemRequest").by(AN_AGENT).fail("404", NO_ITEM)
+            .body("ItemRequest").by(BOUND).fail("404", NO_ITEM)
             .ok(ok_body(&["item_id", "question", "content"], item_props())),
         op("delete", "/v1/answer/item/{item_id}", "answer", "删除快速回答 / Delete an item", ADMIN)
-            .body("AgentRequest").by(AN_AGENT).fail("404", NO_ITEM)
+            .body("BoundRequest").by(BOUND).fail("404", NO_ITEM)
             .ok(ok_body(&["item_id"], json!({ "item_id": schema_ref("Id") }))),
     ]
 }
@@ -482,11 +488,17 @@ fn schemas() -> Value {
     let codes: Vec<u32> = ERROR_CODES.iter().map(|(c, _)| *c).collect();
     let line = |extra| extend(object(&["question_id", "timestamp"], json!({
         "question_id": schema_ref("Id"), "timestamp": schema_ref("Timestamp") })), extra);
-    let serv_id = nullable("string", "该问题客服id / the (last) serving agent; null if none");
+    let serv_id = string("该问题客服id / the (last) serving agent; \"\" before any agent");
     let agent = |required: &[&str], mut props: Value| {
         props["session"] = schema_ref("Session");
         props["serv_id"] = schema_ref("ServId");
         object(&[&["session", "serv_id"][..], required].concat(), props)
+    };
+    let bound = |required: &[&str], mut props: Value| {
+        props["session"] = schema_ref("Session");
+        props["serv_id"] = text(1, 20, "客服账号, 可选, 须为绑定的客服 / optional, must be the \
+            agent bound to `session`");
+        object(&[&["session"][..], required].concat(), props)
     };
     let send = |required: &[&str], mut props: Value| {
         props["session"] = schema_ref("Session");
@@ -533,12 +545,16 @@ fn schemas() -> Value {
             "user_image_url": string("用户头像url / avatar URL, may be empty"),
             "user_name": string("用户昵称 / nickname"),
             "title": string("问题标题 / title"),
-            "last_mess_text": nullable("string", "最后一次聊天消息内容 / the last chat \
-                message: its text, [语音] or [图片]; null before the first one"),
-            "last_mess_timestamp": nullable("number", "最后一次聊天消息时间戳 / its time"),
-            "last_mess_sender": nullable("string", "最后一次聊天消息发送者 / its sender's id"),
-            "last_mess_sender_type": { "type": "integer", "enum": [1, 2, null], "nullable": true,
-                "description": "发送者类型 / its sender type" },
+            "last_mess_text": string("最后一次聊天消息内容 / the last chat message: its \
+                text, [语音] or [图片]; \"\" before the first one"),
+            "last_mess_timestamp": { "type": "number", "format": "double",
+                "description": "最后一次聊天消息时间戳 / its time; the question's own \
+                `timestamp` before the first one" },
+            "last_mess_sender": string("最后一次聊天消息发送者 / its sender's id; \"\" before \
+                the first one"),
+            "last_mess_sender_type": { "type": "integer", "enum": [0, 1, 2],
+                "description": "发送者类型 / its sender type: 1 用户 customer, 2 客服 agent; 0 \
+                before the first one" },
         })),
         "WaitLine": line(json!({})),
         "ServedLine": line(json!({ "serv_id": serv_id })),
@@ -586,10 +602,11 @@ fn schemas() -> Value {
         "SendAudioRequest": send(&["audio", "audio_len"], json!({ "audio": { "type": "string",
             "format": "byte", "description": "base64 语音 / base64 AMR, MP3, AAC, M4A, OGG or \
             WAV, at most 4 MiB decoded" }, "audio_len": seconds })),
-        "TemplateCreateRequest": agent(&["title"], json!({ "title": title,
+        "BoundRequest": bound(&[], json!({})),
+        "TemplateCreateRequest": bound(&["title"], json!({ "title": title,
             "identify": schema_ref("Identify") })),
-        "TemplateTitleRequest": agent(&["title"], json!({ "title": title })),
-        "ItemRequest": agent(&["question", "content"], item),
+        "TemplateTitleRequest": bound(&["title"], json!({ "title": title })),
+        "ItemRequest": bound(&["question", "content"], item),
     })
 }
 
@@ -615,7 +632,7 @@ fn parameters() -> Value {
             "maxLength": 43 }), "用户或客服的session / the session of a customer or agent \
             (or `Authorization: Bearer`)"),
         "ws_serv_id": query("serv_id", false, json!({ "type": "string" }),
-            "客服账号 / the agent bound to the session; absent for customers"),
+            "客服账号, 可选 / optional: the agent bound to the session (must match)"),
         "ws_cursor": query("cursor", false, json!({ "type": "string", "pattern": "^[0-9]+$" }),
             "上次收到的最后一个事件的cursor / the cursor of the last event received: replay \
             what was stored after it"),
@@ -625,10 +642,8 @@ fn parameters() -> Value {
         "label": query("label", false, json!({ "type": "string", "minLength": 1, "maxLength": 32 }),
             "筛选问题标签 / only questions with this label"),
         "session": query("session", true, schema_ref("Session"), "用户session / the caller"),
-        "serv_id": query("serv_id", true, schema_ref("ServId"),
-            "客服账号 / the calling agent, bound to `session`"),
         "serv_id_optional": query("serv_id", false, schema_ref("ServId"),
-            "客服账号; 给出时以客服身份调用 / when given, the call acts as this agent"),
+            "客服账号, 可选 / optional: when given, it must name the agent bound to `session`"),
         "question_id": query("question_id", true, schema_ref("Id"), "问题ID / question id"),
         "path_question_id": path("question_id", schema_ref("Id"), "问题id / question id"),
         "path_serv_id": path("serv_id", schema_ref("ServId"), "客服账号 / whose tasks to list"),

@@ -5,6 +5,13 @@
 /// Seed 002 `gnder`: 1 female (the default), 2 male.
 pub const GENDERS: [i64; 2] = [1, 2];
 
+/// The form of a searchable field (account, name, number, mobile) that
+/// search compares: Unicode lowercase, the same on every backend (SQLite's
+/// own LOWER folds ASCII only), so `name:ärger` finds "Ärger".
+pub fn search_key(text: &str) -> String {
+    text.to_lowercase()
+}
+
 /// Checks one profile text field; `Err` says what is expected.
 pub fn validate_field(field: &str, value: &str) -> Result<(), &'static str> {
     let len = value.chars().count();

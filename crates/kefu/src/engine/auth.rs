@@ -2,8 +2,9 @@
 //!
 //! A session is a 12-character random credential the server issues (seed 003);
 //! only its SHA-256 is stored. `serv/bind` proves an agent's password once and
-//! binds the agent to the session; from then on the session plus `serv_id`
-//! act as that agent, until `serv/unbind`. A `serv_id` alone never acts.
+//! binds the agent to the session; from then on the session alone acts as
+//! that agent (a `serv_id` sent with it must match), until `serv/unbind`. A
+//! `serv_id` alone never acts.
 
 use std::net::IpAddr;
 
@@ -174,22 +175,53 @@ impl Engine {
         Ok(session)
     }
 
-    /// Resolves a session bound to the agent `serv_id`, who must be active.
-    pub async fn agent(&self, token: &str, serv_id: &str) -> Result<AgentCtx> {
-        validate_account(serv_id)?;
+    /// Resolves a session bound to an agent, who must be active: the bound
+    /// session alone names the agent; a `serv_id` given as well must be that
+    /// agent's account.
+    pub async fn agent(&self, token: &str, serv_id: Option<&str>) -> Result<AgentCtx> {
+        if let Some(serv_id) = serv_id {
+            validate_account(serv_id)?;
+        }
         let session = self.session(token).await?;
+        self.bound_agent(session, serv_id)
+            .await?
+            .ok_or(Error::Forbidden(match serv_id {
+                Some(_) => "the session is not bound to this serv_id",
+                None => "the session is not bound to an agent (serv/bind)",
+            }))
+    }
+
+    /// Whoever holds the session: the agent bound to it (who must be
+    /// active), else its customer.
+    pub async fn holder(&self, token: &str) -> Result<Caller> {
+        let session = self.session(token).await?;
+        if session.bound_agent.is_none() {
+            return Ok(Caller::Customer(session));
+        }
+        match self.bound_agent(session, None).await? {
+            Some(agent) => Ok(Caller::Agent(agent)),
+            None => Err(Error::Forbidden("the session's agent no longer exists")),
+        }
+    }
+
+    /// The active agent bound to `session` (and named `serv_id`, when given).
+    async fn bound_agent(
+        &self,
+        session: SessionCtx,
+        serv_id: Option<&str>,
+    ) -> Result<Option<AgentCtx>> {
         let agent = match session.bound_agent {
             Some(id) => self.store.agent_by_id(session.tenant_id, id).await?,
             None => None,
         };
         match agent {
-            Some(agent) if agent.account == serv_id => {
+            Some(agent) if serv_id.is_none_or(|s| s == agent.account) => {
                 if !agent.is_active() {
                     return Err(Error::AgentInactive);
                 }
-                Ok(AgentCtx { session, agent })
+                Ok(Some(AgentCtx { session, agent }))
             }
-            _ => Err(Error::Forbidden("the session is not bound to this serv_id")),
+            _ => Ok(None),
         }
     }
 

@@ -4,6 +4,7 @@
 use sqlx::QueryBuilder;
 
 use super::{Result, Store};
+use crate::domain::agent::search_key;
 
 macro_rules! decode_agent {
     ($row:expr) => {
@@ -199,8 +200,9 @@ impl Store {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO agents (tenant_id, account, password_hash, name, is_admin, is_stat,
                     num, gender, email, fixnumber, mobile, qq, custom_fields, max_chats,
-                    created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $14, $13, $13)
+                    created_at, updated_at, account_folded, name_folded, num_folded, mobile_folded)
+                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $14, $13, $13,
+                    $15, $16, $17, $18)
                  RETURNING id",
             )
             .bind(new.tenant_id)
@@ -217,6 +219,10 @@ impl Store {
             .bind(&p.custom_fields)
             .bind(new.now)
             .bind(p.max_chats)
+            .bind(search_key(new.account))
+            .bind(search_key(&p.name))
+            .bind(search_key(&p.num))
+            .bind(search_key(&p.mobile))
             .fetch_one(&mut *tx)
             .await?;
             if let Some(groups) = &p.group_ids {
@@ -246,7 +252,8 @@ impl Store {
                 "UPDATE agents SET num = $1, name = $2, gender = $3, email = $4, fixnumber = $5,
                     mobile = $6, qq = $7, is_admin = $8, custom_fields = $9,
                     password_hash = COALESCE($10, password_hash),
-                    is_stat = COALESCE($11, is_stat), updated_at = $12, max_chats = $16
+                    is_stat = COALESCE($11, is_stat), updated_at = $12, max_chats = $16,
+                    name_folded = $17, num_folded = $18, mobile_folded = $19
                  WHERE tenant_id = $13 AND id = $14 AND updated_at = $15",
             )
             .bind(&p.num)
@@ -265,6 +272,9 @@ impl Store {
             .bind(id)
             .bind(w.seen_updated_at)
             .bind(p.max_chats)
+            .bind(search_key(&p.name))
+            .bind(search_key(&p.num))
+            .bind(search_key(&p.mobile))
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
@@ -282,6 +292,38 @@ impl Store {
             }
             tx.commit().await?;
             Ok(Some(Ok(())))
+        })
+    }
+
+    /// Folds the searchable fields of agents written before they were kept
+    /// folded (migration 5, or an older node): run once at start-up.
+    pub(super) async fn fold_agent_fields(&self) -> Result<()> {
+        with_pool!(self, write, pool => {
+            let rows = sqlx::query(
+                "SELECT tenant_id, id, account, name, num, mobile FROM agents
+                 WHERE account_folded IS NULL OR name_folded IS NULL
+                    OR num_folded IS NULL OR mobile_folded IS NULL",
+            )
+            .fetch_all(pool)
+            .await?;
+            for row in rows {
+                let text = |column: &str| -> Result<String> {
+                    Ok(search_key(&sqlx::Row::try_get::<String, _>(&row, column)?))
+                };
+                sqlx::query(
+                    "UPDATE agents SET account_folded = $1, name_folded = $2, num_folded = $3,
+                        mobile_folded = $4 WHERE tenant_id = $5 AND id = $6",
+                )
+                .bind(text("account")?)
+                .bind(text("name")?)
+                .bind(text("num")?)
+                .bind(text("mobile")?)
+                .bind(sqlx::Row::try_get::<i64, _>(&row, "tenant_id")?)
+                .bind(sqlx::Row::try_get::<i64, _>(&row, "id")?)
+                .execute(pool)
+                .await?;
+            }
+            Ok(())
         })
     }
 
@@ -461,11 +503,15 @@ where
             SearchColumn::Num => "num",
             SearchColumn::Mobile => "mobile",
         };
-        // LOWER on both sides: case-insensitive on both backends; '\' escapes
-        // the wildcards the user typed.
-        q.push(format_args!(" AND LOWER({column}) LIKE "))
-            .push_bind(format!("%{}%", escape_like(&text.to_lowercase())))
-            .push(" ESCAPE '\\'");
+        // The folded copy against the folded text: case-insensitive for every
+        // script, the same on both backends (LOWER covers a row written by an
+        // older node, until start-up folds it); '\' escapes the wildcards the
+        // user typed.
+        q.push(format_args!(
+            " AND COALESCE({column}_folded, LOWER({column})) LIKE "
+        ))
+        .push_bind(format!("%{}%", escape_like(&search_key(text))))
+        .push(" ESCAPE '\\'");
     }
 }
 

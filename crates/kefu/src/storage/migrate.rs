@@ -31,6 +31,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0004_realtime.sql"),
         postgres: include_str!("../../migrations/postgres/0004_realtime.sql"),
     },
+    Migration {
+        version: 5,
+        sqlite: include_str!("../../migrations/sqlite/0005_edges.sql"),
+        postgres: include_str!("../../migrations/postgres/0005_edges.sql"),
+    },
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS kefu_migrations (

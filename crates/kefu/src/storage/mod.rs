@@ -196,6 +196,10 @@ impl Store {
             durability,
         };
         store.migrate().await.map_err(ConnectError::Migrate)?;
+        store
+            .fold_agent_fields()
+            .await
+            .map_err(ConnectError::Migrate)?;
         Ok(store)
     }
 

@@ -1,6 +1,10 @@
 //! Tenants (企业) and their keys.
 
 use super::{Result, Store};
+use crate::domain::agent::search_key;
+
+/// The name of a new tenant's first admin.
+const ADMIN_NAME: &str = "管理员";
 
 pub struct TenantRow {
     pub id: i64,
@@ -47,14 +51,17 @@ impl Store {
             };
             let admin_id: i64 = sqlx::query_scalar(
                 "INSERT INTO agents (tenant_id, account, num, password_hash, name, is_admin,
-                    is_stat, created_at, updated_at)
-                 VALUES ($1, $2, $2, $3, $4, TRUE, 1, $5, $5) RETURNING id",
+                    is_stat, created_at, updated_at, account_folded, num_folded, name_folded,
+                    mobile_folded)
+                 VALUES ($1, $2, $2, $3, $4, TRUE, 1, $5, $5, $6, $6, $7, '') RETURNING id",
             )
             .bind(tenant_id)
             .bind(&account)
             .bind(new.admin_password_hash)
-            .bind("管理员")
+            .bind(ADMIN_NAME)
             .bind(new.now)
+            .bind(search_key(&account))
+            .bind(search_key(ADMIN_NAME))
             .fetch_one(&mut *tx)
             .await?;
             tx.commit().await?;

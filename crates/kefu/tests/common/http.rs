@@ -10,6 +10,12 @@ use serde_json::Value;
 
 use super::{ApiResponse, Login};
 
+/// One part of a `multipart/form-data` body.
+pub enum Part<'a> {
+    Text(&'a str),
+    File { file_name: &'a str, bytes: &'a [u8] },
+}
+
 #[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
@@ -48,6 +54,46 @@ impl Http {
 
     pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
         Self::send(self.client.post(self.url(path)).json(body)).await
+    }
+
+    /// A `multipart/form-data` POST, written out as `curl -F` and a
+    /// browser's `FormData` send it.
+    pub async fn post_multipart(&self, path: &str, parts: &[(&str, Part<'_>)]) -> (u16, Value) {
+        let boundary = "----kefu-test-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, part) in parts {
+            body.extend(format!("--{boundary}\r\n").as_bytes());
+            match part {
+                Part::Text(text) => {
+                    body.extend(
+                        format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                            .as_bytes(),
+                    );
+                    body.extend(text.as_bytes());
+                }
+                Part::File { file_name, bytes } => {
+                    body.extend(
+                        format!(
+                            "Content-Disposition: form-data; name=\"{name}\"; \
+                             filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                        )
+                        .as_bytes(),
+                    );
+                    body.extend(*bytes);
+                }
+            }
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let request = self
+            .client
+            .post(self.url(path))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        Self::send(request).await
     }
 
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> (u16, Value) {

@@ -13,6 +13,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::error::AdminError;
+use crate::api::form::NUL_REASON;
 use crate::api::{PeerAddr, SharedState};
 use crate::engine::{Admin, Entity, Error};
 
@@ -86,6 +87,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
                 .map_err(|_| {
                     AdminError::invalid("path", "the path is not valid URL-encoded UTF-8")
                 })?;
+        if raw.contains('\0') {
+            return Err(AdminError::invalid("path", NUL_REASON));
+        }
         let id = raw.strip_suffix(".json").unwrap_or(&raw);
         Ok(Self(id.parse::<i64>().ok().filter(|id| *id > 0)))
     }
@@ -109,9 +113,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Query {
         let Some(query) = parts.uri.query() else {
             return Ok(Self::default());
         };
-        serde_urlencoded::from_str::<Vec<(String, String)>>(query)
-            .map(|pairs| Self(pairs.into_iter().collect()))
-            .map_err(|_| AdminError::invalid("query", "the query string is not URL-encoded"))
+        let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+            .map_err(|_| AdminError::invalid("query", "the query string is not URL-encoded"))?;
+        if pairs
+            .iter()
+            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(AdminError::invalid("query", NUL_REASON));
+        }
+        Ok(Self(pairs.into_iter().collect()))
     }
 }
 
@@ -159,9 +169,12 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::default());
         }
-        serde_json::from_slice(&body)
-            .map(Self)
-            .map_err(|_| AdminError::bad_body("the body must be a JSON object"))
+        let object: Map<String, Value> = serde_json::from_slice(&body)
+            .map_err(|_| AdminError::bad_body("the body must be a JSON object"))?;
+        if holds_nul(&object) {
+            return Err(AdminError::invalid("body", NUL_REASON));
+        }
+        Ok(Self(object))
     }
 }
 
@@ -234,6 +247,19 @@ impl<'a> Fields<'a> {
             Some(_) => Err(AdminError::invalid(name, format!("{name} must be 0 or 1"))),
         }
     }
+}
+
+/// Whether any key or string in the object holds a NUL character.
+fn holds_nul(object: &Map<String, Value>) -> bool {
+    fn value(v: &Value) -> bool {
+        match v {
+            Value::String(s) => s.contains('\0'),
+            Value::Array(items) => items.iter().any(value),
+            Value::Object(map) => holds_nul(map),
+            _ => false,
+        }
+    }
+    object.iter().any(|(k, v)| k.contains('\0') || value(v))
 }
 
 /// Parses a comma-separated id list such as `"123,234"` (an empty text is

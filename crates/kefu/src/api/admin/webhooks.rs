@@ -19,9 +19,9 @@ type Answer = Result<Json<Value>, AdminError>;
 pub fn routes(r: Routes) -> Routes {
     r.get("/api/v1/webhooks.json", list)
         .post("/api/v1/webhooks.json", create)
-        .get("/api/v1/webhooks/{id}", show)
-        .put("/api/v1/webhooks/{id}", update)
-        .delete("/api/v1/webhooks/{id}", delete)
+        .get("/api/v1/webhooks/{id}.json", show)
+        .put("/api/v1/webhooks/{id}.json", update)
+        .delete("/api/v1/webhooks/{id}.json", delete)
         .get("/api/v1/webhooks/{id}/deliveries.json", deliveries)
 }
 

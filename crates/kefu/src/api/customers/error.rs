@@ -43,12 +43,10 @@ impl CustomerError {
 impl From<FormError> for CustomerError {
     fn from(e: FormError) -> Self {
         match e {
-            FormError::BadEncoding { reason, .. } => Self::invalid(reason),
-            FormError::TooLarge => Self::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "params invalid",
-                "the request body is too large",
-            ),
+            FormError::BadEncoding { .. } | FormError::Nul { .. } => Self::invalid(e.reason()),
+            FormError::TooLarge => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "params invalid", e.reason())
+            }
         }
     }
 }

@@ -165,12 +165,12 @@ pub fn operations() -> Vec<Op> {
             .query(&["ids"]).error("400", BAD)
             .answer(object(&["supports"], json!({ "supports": supports_array() })),
                 json!({ "supports": supports() })),
-        call("get", "/api/v1/supports/{id}", "supports",
+        call("get", "/api/v1/supports/{id}.json", "supports",
             "查看指定客服信息 / Show an agent", &ANY,
             "Any agent of the tenant, in the recycle bin or not.")
             .error("404", NO_AGENT)
             .answer(schema_ref("SupportEnvelope"), support()),
-        call("put", "/api/v1/supports/{id}", "supports", "修改客服信息 / Update an agent",
+        call("put", "/api/v1/supports/{id}.json", "supports", "修改客服信息 / Update an agent",
             &Who { says: "调用者权限 / caller: 所有客服 (any active agent of the tenant): \
                 administrators change anyone, other agents only themselves.",
                 refused: "10021 the caller is in the recycle bin; 10030 another agent's \
@@ -184,7 +184,7 @@ pub fn operations() -> Vec<Op> {
             .error("409", "10050 an administrator demoting itself (isAdmin 0) or moving itself \
                 to the recycle bin (isStat 0)")
             .answer(schema_ref("SupportEnvelope"), support()),
-        call("delete", "/api/v1/supports/{id}", "supports",
+        call("delete", "/api/v1/supports/{id}.json", "supports",
             "删除客服信息 / Delete an agent (recycle bin, then purge)", &ADMIN,
             "An active agent goes to the recycle bin (`isStat` \"0\"); deleting one already \
             there purges it (`isStat` \"2\"): it is gone from every list and cannot come back, \
@@ -201,7 +201,7 @@ pub fn operations() -> Vec<Op> {
             .error("400", BAD)
             .answer(schema_ref("SupportSearch"), json!({ "supports": [support_example(12)],
                 "count": "1", "previous_page": "", "next_page": "" })),
-        call("put", "/api/v1/servicers/{id}", "supports",
+        call("put", "/api/v1/servicers/{id}.json", "supports",
             "恢复删除的客服 / Restore an agent from the recycle bin", &ADMIN,
             "`isStat` 1 restores an agent from the recycle bin, 0 moves one there. A purged \
             agent cannot be restored (10011).")
@@ -210,12 +210,12 @@ pub fn operations() -> Vec<Op> {
             .error("409", "10050 an administrator moving itself to the recycle bin")
             .answer(schema_ref("ServicerEnvelope"),
                 json!({ "support": { "sId": "12", "isStat": "1" } })),
-        call("get", "/api/v1/permissions/{id}", "permissions",
+        call("get", "/api/v1/permissions/{id}.json", "permissions",
             "Read the call-center permission (kefu's addition)", &ADMIN,
             "What `PUT` sets: `state` \"0\" open, \"1\" closed (the default).")
             .unknown_sid()
             .answer(schema_ref("PermissionEnvelope"), permission.clone()),
-        call("put", "/api/v1/permissions/{id}", "permissions",
+        call("put", "/api/v1/permissions/{id}.json", "permissions",
             "开通呼叫中心权限 / Open or close the call-center module", &ADMIN,
             "`mType` must be 4 (呼叫中心, the only module the seed names); `state` \"0\" opens \
             it, \"1\" closes it.")
@@ -224,7 +224,7 @@ pub fn operations() -> Vec<Op> {
                 10003 the body is not a JSON object; 10012 功能模块输入不正确 / mType is not 4")
             .unknown_sid()
             .answer(schema_ref("PermissionEnvelope"), permission),
-        call("get", "/api/v1/plate_service_state/{id}", "permissions",
+        call("get", "/api/v1/plate_service_state/{id}.json", "permissions",
             "查看客服状态 / Show an agent's status in a module", &ADMIN,
             "The status name the agent has in module `plate`, or the module's initial status \
             (默认 离线) when none was set.")
@@ -232,7 +232,7 @@ pub fn operations() -> Vec<Op> {
             .error("400", "10012 功能模块输入不正确 / plate missing or not 1, 2 or 3")
             .error("404", NO_AGENT)
             .answer(schema_ref("PlateServiceStateEnvelope"), state.clone()),
-        call("put", "/api/v1/plate_service_state/{id}", "permissions",
+        call("put", "/api/v1/plate_service_state/{id}.json", "permissions",
             "修改客服状态 / Set an agent's status in a module", &ADMIN,
             "`state` must be one of the module's status names (settings `plate_states`; by \
             default 在线, 忙碌, 离开, 离线).")
@@ -310,18 +310,18 @@ pub fn operations() -> Vec<Op> {
             .json("SupportgroupRequest", json!({ "supportgroup": { "name": "售后" } }))
             .error("409", "10050 the tenant already has a group with this name")
             .answer(schema_ref("SupportgroupEnvelope"), group.clone()),
-        call("get", "/api/v1/supportgroups/{id}", "supportgroups",
+        call("get", "/api/v1/supportgroups/{id}.json", "supportgroups",
             "Show a department (kefu's addition)", &ADMIN, "One department.")
             .id("path_group_id").error("404", NO_GROUP)
             .answer(schema_ref("SupportgroupEnvelope"), group.clone()),
-        call("put", "/api/v1/supportgroups/{id}", "supportgroups",
+        call("put", "/api/v1/supportgroups/{id}.json", "supportgroups",
             "Rename a department (kefu's addition)", &ADMIN, "Renames it.")
             .id("path_group_id")
             .json("SupportgroupRequest", json!({ "supportgroup": { "name": "售后" } }))
             .error("404", NO_GROUP)
             .error("409", "10050 the tenant already has a group with this name")
             .answer(schema_ref("SupportgroupEnvelope"), group.clone()),
-        call("delete", "/api/v1/supportgroups/{id}", "supportgroups",
+        call("delete", "/api/v1/supportgroups/{id}.json", "supportgroups",
             "Delete a department (kefu's addition)", &ADMIN,
             "Its agents stay, without it in their `groupId`. Answers the group as it was.")
             .id("path_group_id").no_body().error("404", NO_GROUP)
@@ -329,7 +329,7 @@ pub fn operations() -> Vec<Op> {
         call("get", "/api/v1/supportgroups/{id}/supports.json", "supportgroups",
             "List a department's agents (kefu's addition)", &ADMIN,
             "Its members, filtered, ordered and paged like the agent list.")
-            .id("path_group_members")
+            .id("path_group_id")
             .query(LIST)
             .error("400", BAD).error("404", NO_GROUP)
             .answer(schema_ref("SupportList"), json!({ "supports": supports(), "count": 2,
@@ -372,11 +372,11 @@ pub fn operations() -> Vec<Op> {
                 "active": true } }))
             .error("409", "10050 the tenant already has 20 webhooks")
             .answer(schema_ref("WebhookCreated"), json!({ "webhook": webhook_created_example() })),
-        call("get", "/api/v1/webhooks/{id}", "webhooks", "Show a webhook (kefu's addition)",
+        call("get", "/api/v1/webhooks/{id}.json", "webhooks", "Show a webhook (kefu's addition)",
             &ADMIN, "One webhook, without its secret.")
             .id("path_webhook_id").error("404", NO_WEBHOOK)
             .answer(schema_ref("WebhookEnvelope"), json!({ "webhook": webhook_example() })),
-        call("put", "/api/v1/webhooks/{id}", "webhooks", "Change a webhook (kefu's addition)",
+        call("put", "/api/v1/webhooks/{id}.json", "webhooks", "Change a webhook (kefu's addition)",
             &ADMIN,
             "Changes the fields given, all or none. The secret never changes: delete the \
             webhook and create another to rotate it. Switched back on (`active`), a webhook \
@@ -386,7 +386,7 @@ pub fn operations() -> Vec<Op> {
                 "active": false } }))
             .error("404", NO_WEBHOOK)
             .answer(schema_ref("WebhookEnvelope"), json!({ "webhook": webhook_example() })),
-        call("delete", "/api/v1/webhooks/{id}", "webhooks", "Delete a webhook (kefu's addition)",
+        call("delete", "/api/v1/webhooks/{id}.json", "webhooks", "Delete a webhook (kefu's addition)",
             &ADMIN, "Deletes it and its delivery log; pending deliveries are dropped. Answers \
             the webhook as it was.")
             .id("path_webhook_id").no_body().error("404", NO_WEBHOOK)
@@ -396,7 +396,7 @@ pub fn operations() -> Vec<Op> {
             "One delivery per event sent (or being sent) to the webhook, newest first: its \
             state, attempts, the receiver's last HTTP status or the last error, and when the \
             next attempt is due.")
-            .id("path_webhook_log")
+            .id("path_webhook_id")
             .query(&["admin_page", "admin_per_page"])
             .error("400", BAD).error("404", NO_WEBHOOK)
             .answer(schema_ref("WebhookDeliveryList"), json!({ "deliveries":
@@ -1075,12 +1075,10 @@ pub fn parameters() -> Value {
         first; {default}"));
     let int = |min: i64, max: i64| json!({ "type": "integer", "minimum": min, "maximum": max });
     json!({
-        "path_id": path("^[1-9][0-9]*\\.json$", "12.json",
-            "客服id / the agent's sId followed by .json, e.g. 12.json"),
-        "path_group_id": path("^[1-9][0-9]*\\.json$", "3.json",
-            "分组id / the groupId followed by .json, e.g. 3.json"),
-        "path_group_members": path("^[1-9][0-9]*$", "3",
-            "分组id / the groupId, e.g. 3 (here without .json: the path goes on)"),
+        "path_id": path("^[1-9][0-9]*$", "12",
+            "客服id / the agent's sId, e.g. 12 (the path adds .json: /supports/12.json)"),
+        "path_group_id": path("^[1-9][0-9]*$", "3",
+            "分组id / the groupId, e.g. 3 (the path adds .json)"),
         "created_start": created("start"),
         "created_end": created("end"),
         "created_order": order("without it, by sId ascending"),
@@ -1110,10 +1108,8 @@ pub fn parameters() -> Value {
         "endDT": query("endDT", false, json!({ "type": "string", "format": "date" }),
             "结束日期 / last date, YYYY-MM-DD (default startDT + 30 days)"),
         "sid": query("sid", false, json!({ "type": "integer" }), "客服id / only this agent"),
-        "path_webhook_id": path("^[1-9][0-9]*\\.json$", "7.json",
-            "the webhook id followed by .json, e.g. 7.json"),
-        "path_webhook_log": path("^[1-9][0-9]*$", "7",
-            "the webhook id, e.g. 7 (here without .json: the path goes on)"),
+        "path_webhook_id": path("^[1-9][0-9]*$", "7",
+            "the webhook id, e.g. 7"),
         "dutyId": query("dutyId", true, json!({ "type": "string",
             "example": "12_2030-01-02_k3J9sQ0aZx7Lm" }), "排班id / the shift"),
     })

@@ -14,8 +14,9 @@ users with it (`connect`); a web visitor connects with the public `api_key` alon
 (`client_connect`). Both answer a customer `token` (43 characters) for `history_message`, \
 `shutdown_service` and `Transfer`; that token is also a seed 003 `session`, and `rid` is a \
 seed 003 `question_id`. Tokens travel in the `Authorization` header, bare as the seed shows or \
-after `Bearer `. Parameters come as an `application/x-www-form-urlencoded` form (as the seed \
-says), a JSON object, or the query string (the body wins). Conversations are pushed to agents \
+after `Bearer `. Parameters come as a form (as the seed says: \
+`application/x-www-form-urlencoded` or `multipart/form-data`), a JSON object, or the query \
+string (the body wins). Conversations are pushed to agents \
 (see docs/api/customers.md, Routing). Errors are `{status, message}` (schema `CustomerError`): \
 `status` is a short string such as the seed's \"params invalid\" and \"unauthorized\".";
 
@@ -138,7 +139,8 @@ impl Op {
     fn form(mut self, schema: &str, example: Value) -> Self {
         let media = json!({ "schema": schema_ref(schema), "example": example });
         self.v["requestBody"] = json!({ "required": true, "content": {
-            "application/x-www-form-urlencoded": media, "application/json": media } });
+            "application/x-www-form-urlencoded": media, "multipart/form-data": media,
+            "application/json": media } });
         self
     }
 

@@ -156,7 +156,7 @@ async fn sender(state: &SharedState, p: &Params) -> Result<(Caller, Option<Strin
                     "sender must be the agent's serv_id",
                 ));
             }
-            Caller::Agent(agent_named(state, p, sender).await?)
+            Caller::Agent(agent_named(state, p, Some(sender)).await?)
         }
         _ => {
             return Err(V1Error::invalid(

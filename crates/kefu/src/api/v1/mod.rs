@@ -67,15 +67,27 @@ pub fn routes(r: Routes) -> Routes {
         .delete("/v1/answer/item/{item_id}", templates::delete_item)
 }
 
-/// The agent a request acts as: `session` bound to `serv_id`.
+/// The agent a request acts as: its bound `session` alone, or with a
+/// `serv_id` that must name the same agent.
 async fn agent(state: &SharedState, p: &Params) -> Result<AgentCtx, V1Error> {
-    let serv_id = p.bounded("serv_id", 1, 20)?;
+    let serv_id = p.optional_bounded("serv_id", 1, 20)?;
     agent_named(state, p, serv_id).await
 }
 
+/// The agent a request acts as, where the seed's table requires `serv_id`
+/// (serve, quit, finish): the bound `session` and that `serv_id`.
+async fn agent_with_serv_id(state: &SharedState, p: &Params) -> Result<AgentCtx, V1Error> {
+    let serv_id = p.bounded("serv_id", 1, 20)?;
+    agent_named(state, p, Some(serv_id)).await
+}
+
 /// The agent a request acts as, when the agent is named elsewhere than in
-/// `serv_id` (a path, or `sender`).
-async fn agent_named(state: &SharedState, p: &Params, serv_id: &str) -> Result<AgentCtx, V1Error> {
+/// `serv_id` (a path, or `sender`), or not at all.
+async fn agent_named(
+    state: &SharedState,
+    p: &Params,
+    serv_id: Option<&str>,
+) -> Result<AgentCtx, V1Error> {
     Ok(state.engine.agent(p.session()?, serv_id).await?)
 }
 
@@ -84,11 +96,11 @@ async fn customer(state: &SharedState, p: &Params) -> Result<SessionCtx, V1Error
     Ok(state.engine.customer_session(p.session()?).await?)
 }
 
-/// An agent when `serv_id` is given, else the session's customer.
+/// Whoever holds the session: the agent bound to it (a `serv_id` sent must
+/// match), else its customer.
 async fn caller(state: &SharedState, p: &Params) -> Result<Caller, V1Error> {
     if p.optional("serv_id").is_some() {
-        Ok(Caller::Agent(agent(state, p).await?))
-    } else {
-        Ok(Caller::Customer(customer(state, p).await?))
+        return Ok(Caller::Agent(agent(state, p).await?));
     }
+    Ok(state.engine.holder(p.session()?).await?)
 }

@@ -9,7 +9,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 
 use super::error::V1Error;
-use crate::api::form::FormError;
+use crate::api::form::{refuse_nul, FormError, NUL_REASON};
 use crate::domain::paging::PageRequest;
 
 /// The one parameter of a route's path, e.g. `{question_id}`. A path that
@@ -21,10 +21,14 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
     type Rejection = V1Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, V1Error> {
-        axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(value)| Self(value))
-            .map_err(|_| V1Error::bad_encoding("path", "the path is not valid URL-encoded UTF-8"))
+        let axum::extract::Path(value) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| {
+                    V1Error::bad_encoding("path", "the path is not valid URL-encoded UTF-8")
+                })?;
+        refuse_nul("path", &value).map_err(|_| V1Error::invalid("path", NUL_REASON))?;
+        Ok(Self(value))
     }
 }
 
@@ -41,9 +45,8 @@ impl<S: Send + Sync> FromRequest<S> for Params {
             Err(FormError::BadEncoding { field, reason }) => {
                 Err(V1Error::bad_encoding(field, reason))
             }
-            Err(FormError::TooLarge) => {
-                Err(V1Error::too_large(None, "the request body is too large"))
-            }
+            Err(FormError::Nul { field }) => Err(V1Error::invalid(field, NUL_REASON)),
+            Err(e @ FormError::TooLarge) => Err(V1Error::too_large(None, e.reason())),
         }
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::error::V1Error;
 use super::params::{Params, PathParam};
 use super::render::{any_line, ok, question_line, served_line, wait_line};
-use super::{agent, agent_named, caller, customer};
+use super::{agent, agent_with_serv_id, caller, customer};
 use crate::api::SharedState;
 use crate::domain::paging::Id;
 use crate::domain::question::{parse_labels, validate_label};
@@ -46,17 +46,14 @@ pub async fn pending(State(state): State<SharedState>, p: Params) -> Reply {
     Ok(lines(&questions, question_line))
 }
 
-/// The seed names the agent in the path only; an admin reading another
-/// agent's tasks names itself in `serv_id`.
+/// The seed names the agent in the path only; the bound session says who
+/// asks (an admin may read another agent's tasks).
 pub async fn agent_tasks(
     State(state): State<SharedState>,
     PathParam(serv_id): PathParam,
     p: Params,
 ) -> Reply {
-    let agent = match p.optional("serv_id") {
-        Some(_) => agent(&state, &p).await?,
-        None => agent_named(&state, &p, &serv_id).await?,
-    };
+    let agent = agent(&state, &p).await?;
     let page = p.page("question_id")?;
     let questions = state
         .engine
@@ -98,7 +95,7 @@ async fn user_list(
 }
 
 pub async fn serve(State(state): State<SharedState>, PathParam(id): PathParam, p: Params) -> Reply {
-    let agent = agent(&state, &p).await?;
+    let agent = agent_with_serv_id(&state, &p).await?;
     let notice = state
         .engine
         .serve(&agent, question_id(&id)?.as_str())
@@ -107,7 +104,7 @@ pub async fn serve(State(state): State<SharedState>, PathParam(id): PathParam, p
 }
 
 pub async fn quit(State(state): State<SharedState>, PathParam(id): PathParam, p: Params) -> Reply {
-    let agent = agent(&state, &p).await?;
+    let agent = agent_with_serv_id(&state, &p).await?;
     let notice = state
         .engine
         .quit(&agent, question_id(&id)?.as_str())
@@ -120,7 +117,7 @@ pub async fn finish(
     PathParam(id): PathParam,
     p: Params,
 ) -> Reply {
-    let agent = agent(&state, &p).await?;
+    let agent = agent_with_serv_id(&state, &p).await?;
     let notice = state
         .engine
         .finish(&agent, question_id(&id)?.as_str())
@@ -133,7 +130,7 @@ pub async fn request_finish(
     PathParam(id): PathParam,
     p: Params,
 ) -> Reply {
-    let agent = agent(&state, &p).await?;
+    let agent = agent_with_serv_id(&state, &p).await?;
     let notice = state
         .engine
         .request_finish(&agent, question_id(&id)?.as_str())

@@ -11,8 +11,10 @@ pub fn ok(mut fields: Value) -> Value {
     fields
 }
 
-/// A line of `question/list` and `serv/<serv_id>/tasks`. Before the first
-/// chat message the `last_mess_*` fields are null.
+/// A line of `question/list` and `serv/<serv_id>/tasks`, every field of the
+/// type the seed shows. Before the first chat message: `last_mess_text` and
+/// `last_mess_sender` are "", `last_mess_sender_type` is 0 and
+/// `last_mess_timestamp` is the question's own `timestamp`.
 pub fn question_line(q: &ConversationSummary) -> Value {
     json!({
         "question_id": q.id,
@@ -21,15 +23,22 @@ pub fn question_line(q: &ConversationSummary) -> Value {
         "user_name": q.user_name,
         "title": q.title,
         "last_mess_text": last_text(q),
-        "last_mess_timestamp": q.last_at,
-        "last_mess_sender": q.last_sender,
-        "last_mess_sender_type": q.last_sender_type,
+        "last_mess_timestamp": q.last_at.unwrap_or(q.created_at),
+        "last_mess_sender": q.last_sender.as_deref().unwrap_or_default(),
+        "last_mess_sender_type": q.last_sender_type.unwrap_or(0),
         "timestamp": q.created_at,
     })
 }
 
-fn last_text(q: &ConversationSummary) -> Option<String> {
-    Some(summary(q.last_kind?, q.last_text.as_deref()))
+fn last_text(q: &ConversationSummary) -> String {
+    q.last_kind
+        .map(|kind| summary(kind, q.last_text.as_deref()))
+        .unwrap_or_default()
+}
+
+/// The question's agent (`serv_id`), "" before any agent served it.
+fn serv_id(q: &ConversationSummary) -> &str {
+    q.serv_id.as_deref().unwrap_or_default()
 }
 
 /// `user/<user_id>/waits`.
@@ -39,12 +48,12 @@ pub fn wait_line(q: &ConversationSummary) -> Value {
 
 /// `user/<user_id>/tasks` and `/overs`.
 pub fn served_line(q: &ConversationSummary) -> Value {
-    json!({ "question_id": q.id, "timestamp": q.created_at, "serv_id": q.serv_id })
+    json!({ "question_id": q.id, "timestamp": q.created_at, "serv_id": serv_id(q) })
 }
 
 /// `user/<user_id>/alls`.
 pub fn any_line(q: &ConversationSummary) -> Value {
-    json!({ "question_id": q.id, "status": q.status, "timestamp": q.created_at, "serv_id": q.serv_id })
+    json!({ "question_id": q.id, "status": q.status, "timestamp": q.created_at, "serv_id": serv_id(q) })
 }
 
 /// One message of `question/<id>/message`, shaped by its type.

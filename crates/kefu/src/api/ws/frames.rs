@@ -3,6 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::api::form::NUL_REASON;
 use crate::api::v1::error::V1Error;
 use crate::domain::message::validate_client_msg_id;
 use crate::domain::paging::Id;
@@ -71,6 +72,7 @@ fn name_of(fields: &Map<String, Value>) -> &'static str {
 fn parse(fields: &Map<String, Value>) -> Result<Frame, V1Error> {
     let text = |name: &'static str| -> Result<&str, V1Error> {
         match fields.get(name) {
+            Some(Value::String(s)) if s.contains('\0') => Err(V1Error::invalid(name, NUL_REASON)),
             Some(Value::String(s)) => Ok(s),
             Some(Value::Null) | None => Err(V1Error::missing(name)),
             Some(_) => Err(V1Error::invalid(name, format!("{name} must be a string"))),

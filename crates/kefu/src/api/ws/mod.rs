@@ -81,9 +81,10 @@ async fn open(state: &SharedState, raw: &str, headers: &HeaderMap) -> Result<Sta
         None => None,
     };
     let engine = &state.engine;
+    // The bound session alone is the agent; a serv_id sent must match it.
     let caller = match &query.serv_id {
-        Some(serv_id) => Caller::Agent(engine.agent(&session, serv_id).await?),
-        None => Caller::Customer(engine.customer_session(&session).await?),
+        Some(serv_id) => Caller::Agent(engine.agent(&session, Some(serv_id)).await?),
+        None => engine.holder(&session).await?,
     };
     let who = match &caller {
         Caller::Customer(s) => Who::Customer(s.customer_id.clone()),
