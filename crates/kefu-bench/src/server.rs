@@ -79,7 +79,9 @@ impl Server {
             .args([
                 "--ws-max-per-tenant",
                 &options.ws_max_per_tenant.to_string(),
-            ]);
+            ])
+            // The load comes from one address: thousands of sockets.
+            .args(["--max-connections-per-ip", "0"]);
         if let Some(database) = &options.database {
             command.args(["--database", database]);
         }

@@ -179,21 +179,16 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
              run several nodes against PostgreSQL"
         );
     }
-    let node = server::Node::start(
-        engine.clone(),
-        config.public_url.clone(),
-        config.ws.clone(),
-        config.redis.as_deref(),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let node = server::Node::start(engine.clone(), config.node_settings())
+        .await
+        .map_err(|e| e.to_string())?;
     let hub = node.hub.clone();
     let shutdown = async move {
         shutdown.await;
         // Upgraded sockets are not requests: tell them to close (1001).
         hub.shut_down();
     };
-    server::serve(listener, node.app(), shutdown)
+    node.serve(listener, shutdown)
         .await
         .map_err(|e| e.to_string())?;
     drop(node);

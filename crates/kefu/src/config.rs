@@ -6,8 +6,13 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
 use serde::Deserialize;
 
+use crate::api::{Network, TrustedProxies};
+use crate::domain::egress::AllowedHosts;
+use crate::server::{HttpLimits, NodeSettings};
 use crate::storage::Durability;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -64,6 +69,36 @@ pub struct Settings {
     /// [default: http://LISTEN]
     #[arg(long, env = "KEFU_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// Reverse proxies (addresses or CIDR networks, comma-separated) whose
+    /// X-Forwarded-For names the client; without it the header is ignored
+    #[arg(
+        long,
+        env = "KEFU_TRUSTED_PROXY",
+        value_name = "ADDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxy: Option<Vec<String>>,
+    /// Connections one client address may hold open (0: no cap) [default: 256]
+    #[arg(long, env = "KEFU_MAX_CONNECTIONS_PER_IP", value_name = "N")]
+    pub max_connections_per_ip: Option<usize>,
+    /// Seconds a client has to send a request's headers [default: 10]
+    #[arg(long, env = "KEFU_HEADER_TIMEOUT", value_name = "SECS")]
+    pub header_timeout: Option<u64>,
+    /// Seconds a request body may pause between two pieces [default: 15]
+    #[arg(long, env = "KEFU_BODY_TIMEOUT", value_name = "SECS")]
+    pub body_timeout: Option<u64>,
+    /// Seconds a whole request may take [default: 60]
+    #[arg(long, env = "KEFU_REQUEST_TIMEOUT", value_name = "SECS")]
+    pub request_timeout: Option<u64>,
+    /// Hosts webhooks may reach although they resolve to internal addresses
+    /// (comma-separated; for on-premise receivers) [default: none]
+    #[arg(
+        long,
+        env = "KEFU_WEBHOOK_ALLOW_HOST",
+        value_name = "HOST",
+        value_delimiter = ','
+    )]
+    pub webhook_allow_host: Option<Vec<String>>,
 }
 
 /// The resolved configuration.
@@ -76,6 +111,8 @@ pub struct Config {
     pub redis: Option<String>,
     pub public_url: String,
     pub ws: crate::realtime::Limits,
+    pub http: HttpLimits,
+    pub webhook_hosts: AllowedHosts,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +138,7 @@ impl Config {
             Some(path) => read_file(path)?,
             None => Settings::default(),
         };
+        let http = http_limits(&given, &from_file)?;
         let listen = match given.listen.or(from_file.listen) {
             Some(addr) => addr,
             None => DEFAULT_LISTEN.parse().expect("the default address parses"),
@@ -159,6 +197,12 @@ impl Config {
                 .unwrap_or(defaults.heartbeat),
         };
         ws.check().map_err(ConfigError::Invalid)?;
+        let webhook_hosts = AllowedHosts::new(
+            given
+                .webhook_allow_host
+                .or(from_file.webhook_allow_host)
+                .unwrap_or_default(),
+        );
         let public_url = given
             .public_url
             .or(from_file.public_url)
@@ -173,13 +217,68 @@ impl Config {
             redis,
             public_url,
             ws,
+            http,
+            webhook_hosts,
         })
+    }
+
+    /// What the node started with this configuration needs.
+    pub fn node_settings(&self) -> NodeSettings {
+        NodeSettings {
+            public_url: self.public_url.clone(),
+            ws: self.ws.clone(),
+            http: self.http.clone(),
+            redis: self.redis.clone(),
+        }
     }
 
     /// Where uploaded media live.
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")
     }
+}
+
+fn http_limits(given: &Settings, file: &Settings) -> Result<HttpLimits, ConfigError> {
+    let defaults = HttpLimits::default();
+    let secs = |flag: &str, value: Option<u64>, default: Duration| match value {
+        None => Ok(default),
+        Some(0) => Err(ConfigError::Invalid(format!(
+            "--{flag} must be at least 1 second"
+        ))),
+        Some(secs) => Ok(Duration::from_secs(secs)),
+    };
+    let trusted = given
+        .trusted_proxy
+        .clone()
+        .or_else(|| file.trusted_proxy.clone())
+        .unwrap_or_default()
+        .iter()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.parse::<Network>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ConfigError::Invalid(format!("--trusted-proxy: {e}")))?;
+    Ok(HttpLimits {
+        header_timeout: secs(
+            "header-timeout",
+            given.header_timeout.or(file.header_timeout),
+            defaults.header_timeout,
+        )?,
+        body_timeout: secs(
+            "body-timeout",
+            given.body_timeout.or(file.body_timeout),
+            defaults.body_timeout,
+        )?,
+        request_timeout: secs(
+            "request-timeout",
+            given.request_timeout.or(file.request_timeout),
+            defaults.request_timeout,
+        )?,
+        max_connections_per_ip: given
+            .max_connections_per_ip
+            .or(file.max_connections_per_ip)
+            .unwrap_or(defaults.max_connections_per_ip),
+        trusted_proxies: TrustedProxies(trusted),
+    })
 }
 
 fn read_file(path: &Path) -> Result<Settings, ConfigError> {

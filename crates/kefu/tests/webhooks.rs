@@ -20,7 +20,17 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 use tokio::net::TcpListener;
 
+/// The receivers listen on 127.0.0.1, an internal address: the operator's
+/// allowance lets webhooks reach it.
+fn local_receivers() -> common::Options {
+    common::Options {
+        webhook_hosts: vec!["127.0.0.1".into()],
+        ..common::Options::default()
+    }
+}
+
 on_every_backend!(
+    options = local_receivers;
     the_secret_is_shown_once_at_creation,
     matching_events_reach_the_receiver_signed,
     a_failing_receiver_gets_retried_until_it_answers_2xx,
@@ -390,7 +400,11 @@ impl ExtraNodes {
     fn start(app: &TestApp, count: usize) -> Self {
         let tasks = (0..count)
             .map(|_| {
-                let node = Deliverer::new(app.engine.store().clone(), app.base.clone());
+                let node = Deliverer::new(
+                    app.engine.store().clone(),
+                    app.base.clone(),
+                    app.engine.webhook_hosts().clone(),
+                );
                 tokio::spawn(async move {
                     loop {
                         node.pass().await.unwrap();

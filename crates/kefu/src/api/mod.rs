@@ -10,6 +10,7 @@ pub mod admin;
 pub mod customers;
 mod form;
 pub mod openapi;
+mod peer;
 pub mod v1;
 mod ws;
 
@@ -24,6 +25,7 @@ use axum::{Json, Router};
 use serde_json::json;
 
 use crate::engine::Engine;
+pub use peer::{Network, TrustedProxies};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -33,6 +35,8 @@ pub struct AppState {
     /// Where clients reach this server, e.g. `https://kefu.example.com`; media
     /// URLs in responses start with it.
     pub public_url: String,
+    /// The reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -49,21 +53,24 @@ pub(crate) fn authorization_token(headers: &axum::http::HeaderMap) -> Option<&st
     (!token.is_empty()).then_some(token)
 }
 
-/// The client's address (for counting failed logins), when the server was
-/// started with connection info.
+/// The client's address (for counting failed logins): the connection's
+/// peer, or the client a trusted proxy names (`api::peer`). `None` without
+/// connection info.
 pub struct PeerAddr(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PeerAddr {
+impl axum::extract::FromRequestParts<SharedState> for PeerAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _: &S,
+        state: &SharedState,
     ) -> Result<Self, Self::Rejection> {
         let info = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
-        Ok(Self(info.map(|info| info.0.ip())))
+        Ok(Self(info.map(|info| {
+            state.trusted_proxies.client(info.0.ip(), &parts.headers)
+        })))
     }
 }
 
@@ -185,6 +192,24 @@ async fn not_found(uri: Uri) -> Response {
     (
         StatusCode::NOT_FOUND,
         Json(json!({ "status": "not found" })),
+    )
+        .into_response()
+}
+
+/// The answer to a request over its time limit (`server`'s `time_limit`),
+/// in the dialect its path names.
+pub fn timed_out(path: &str) -> Response {
+    const WHY: &str = "the request took too long; retry";
+    if path.starts_with("/v1/") {
+        return v1::error::V1Error::new(StatusCode::SERVICE_UNAVAILABLE, 5002, None, WHY)
+            .into_response();
+    }
+    if path.starts_with("/api/v1/") {
+        return admin::error::AdminError::timed_out(WHY).into_response();
+    }
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({ "status": "timeout", "message": WHY })),
     )
         .into_response()
 }

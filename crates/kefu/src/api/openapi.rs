@@ -89,7 +89,8 @@ field, debug}` (schema `V1Error`) with a fitting HTTP status.";
 const BAD: &str = "参数错误 / bad parameter: 1001 缺少 missing, 1002 不合法 invalid, \
 1003 编码错误 not URL-encoded or not a JSON object; `field` names the parameter";
 const SERVER: &str = "5000 内部错误 / internal error (500); \
-5001 存储不可用 / storage unavailable (503), retry later";
+5001 存储不可用 / storage unavailable (503), retry later; 5002 请求超时 / the request took too \
+long (503), retry";
 const NO_SESSION: &str = "2001 session 不存在 / unknown session";
 const BAD_LOGIN: &str = "2001 session 不存在 / unknown session; \
 2002 客服账号或密码错误 / wrong serv_id or password";
@@ -465,7 +466,7 @@ fn item_props() -> Value {
 
 /// The dialect's error codes (`V1Error.error`), with their HTTP status.
 #[rustfmt::skip]
-const ERROR_CODES: [(u32, &str); 26] = [
+const ERROR_CODES: [(u32, &str); 27] = [
     (1001, "缺少参数 / missing parameter (400)"), (1002, "参数不合法 / invalid parameter (400)"),
     (1003, "编码错误 / not decodable (400)"), (1004, "请求或文件过大 / too large (413)"),
     (2001, "session 不存在 / unknown session (401)"), (2002, "密钥或密码错误 / wrong keys (401)"),
@@ -480,6 +481,7 @@ const ERROR_CODES: [(u32, &str); 26] = [
     (4005, "问题未结束 / not finished (409)"), (4006, "client_msg_id 已被使用 / used (409)"),
     (4007, "冲突, 请重试 / conflict, retry (409)"), (5000, "内部错误 / internal error (500)"),
     (5001, "存储不可用 / storage unavailable, retry later (503)"),
+    (5002, "请求超时 / the request took too long, retry (503)"),
 ];
 
 #[rustfmt::skip]

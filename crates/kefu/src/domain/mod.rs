@@ -6,6 +6,7 @@ pub mod agent;
 pub mod calendar;
 pub mod conversation;
 pub mod custom_fields;
+pub mod egress;
 pub mod link;
 pub mod message;
 pub mod paging;

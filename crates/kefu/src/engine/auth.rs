@@ -81,12 +81,30 @@ pub struct NewCustomer<'a> {
 }
 
 impl Engine {
-    /// Checks a tenant's key pair (server-side credentials).
-    pub async fn tenant_by_keys(&self, api_key: &str, secret_key: &str) -> Result<TenantRow> {
+    /// Checks a tenant's key pair (server-side credentials), counting
+    /// failures per client address.
+    pub async fn tenant_by_keys(
+        &self,
+        api_key: &str,
+        secret_key: &str,
+        peer: Option<IpAddr>,
+    ) -> Result<TenantRow> {
+        let keys = peer.map(ThrottleKey::Keys).into_iter().collect();
+        let attempt = self
+            .throttle
+            .begin(keys, now())
+            .await
+            .map_err(|retry_after| Error::TooManyAttempts {
+                field: "secret_key",
+                retry_after,
+            })?;
         let tenant = self.store.tenant_by_api_key(api_key).await?;
         let secret_hash = sha256_hex(secret_key.as_bytes());
         match tenant {
-            Some(t) if constant_time_eq(t.secret_hash.as_bytes(), secret_hash.as_bytes()) => Ok(t),
+            Some(t) if constant_time_eq(t.secret_hash.as_bytes(), secret_hash.as_bytes()) => {
+                attempt.succeeded();
+                Ok(t)
+            }
             _ => Err(Error::BadCredentials("wrong api_key or secret_key")),
         }
     }
@@ -295,9 +313,15 @@ impl Engine {
         const WRONG: Error = Error::BadCredentials("wrong account or password");
         let mut keys = vec![ThrottleKey::Account(account.to_owned())];
         keys.extend(peer.map(ThrottleKey::Address));
-        self.throttle
-            .check(&keys, now())
-            .map_err(|retry_after| Error::TooManyAttempts { retry_after })?;
+        // Counted from here: parallel guesses cannot all reach the check.
+        let attempt = self
+            .throttle
+            .begin(keys, now())
+            .await
+            .map_err(|retry_after| Error::TooManyAttempts {
+                field: "serv_id",
+                retry_after,
+            })?;
         let well_formed = validate_account(account).is_ok()
             && super::tenants::validate_password(password).is_ok();
         let agent = match well_formed {
@@ -312,10 +336,9 @@ impl Engine {
             hash: a.password_hash.clone(),
         });
         if !passwords::verify(password, stored).await? {
-            self.throttle.failed(&keys, now());
             return Err(WRONG);
         }
-        self.throttle.succeeded(account);
+        attempt.succeeded();
         let agent = agent.ok_or(WRONG)?;
         if !agent.is_active() {
             return Err(Error::AgentInactive);

@@ -37,8 +37,9 @@ impl Engine {
         &self,
         api_key: &str,
         secret_key: &str,
+        peer: Option<std::net::IpAddr>,
     ) -> Result<(String, i64)> {
-        let tenant = self.tenant_by_keys(api_key, secret_key).await?;
+        let tenant = self.tenant_by_keys(api_key, secret_key, peer).await?;
         let ttl = self.settings(tenant.id).await?.routing.access_token_ttl;
         let token = random_token(ACCESS_TOKEN_LEN);
         let now = now();

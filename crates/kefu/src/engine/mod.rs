@@ -65,9 +65,13 @@ pub enum Error {
     /// The client message id was already used by another sender.
     #[error("client_msg_id is already used in this question")]
     ClientIdTaken,
-    /// Too many failed logins: retry after this many seconds.
-    #[error("too many failed logins; retry in {retry_after} seconds")]
-    TooManyAttempts { retry_after: u64 },
+    /// Too many failed logins (or key checks) for `field`: retry after this
+    /// many seconds.
+    #[error("too many failed attempts; retry in {retry_after} seconds")]
+    TooManyAttempts {
+        field: &'static str,
+        retry_after: u64,
+    },
     /// The named agent cannot take a conversation now.
     #[error(transparent)]
     Unavailable(#[from] crate::domain::routing::Unavailable),
@@ -141,6 +145,8 @@ pub struct Engine {
     chatting: std::sync::Arc<recent::Recent<(i64, String), crate::storage::ConversationRow>>,
     /// Connects waiting for their tenant's next routing round.
     joining: std::sync::Arc<routing::Joining>,
+    /// Internal hosts the operator lets webhooks reach (`--webhook-allow-host`).
+    webhook_hosts: crate::domain::egress::AllowedHosts,
 }
 
 /// How many sessions and conversations a node remembers (a few MiB at most).
@@ -156,7 +162,21 @@ impl Engine {
             sessions: std::sync::Arc::new(recent::Recent::new(REMEMBERED)),
             chatting: std::sync::Arc::new(recent::Recent::new(REMEMBERED)),
             joining: Default::default(),
+            webhook_hosts: Default::default(),
         }
+    }
+
+    /// Lets webhooks reach these hosts even where they resolve to internal
+    /// addresses (an on-premise receiver).
+    pub fn with_webhook_hosts(self, hosts: crate::domain::egress::AllowedHosts) -> Self {
+        Self {
+            webhook_hosts: hosts,
+            ..self
+        }
+    }
+
+    pub fn webhook_hosts(&self) -> &crate::domain::egress::AllowedHosts {
+        &self.webhook_hosts
     }
 
     pub fn store(&self) -> &Store {

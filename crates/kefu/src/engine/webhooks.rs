@@ -10,7 +10,7 @@ use super::{Engine, Entity, Error, Result};
 use crate::domain::link::validate_link;
 use crate::ids::{now, random_token};
 use crate::storage::{DeliveryRow, NewWebhook, WebhookRow, WebhookWrite};
-use crate::webhooks::filter;
+use crate::webhooks::{egress, filter};
 
 /// Webhooks a tenant may have.
 pub const MAX_WEBHOOKS: i64 = 20;
@@ -92,6 +92,7 @@ impl Engine {
     ) -> Result<CreatedWebhook> {
         admin.require_admin()?;
         let write = checked(input)?;
+        self.check_reachable(&write).await?;
         let url = write
             .url
             .ok_or_else(|| Error::invalid("url", "url is required"))?;
@@ -116,6 +117,16 @@ impl Engine {
             found => found,
         }?;
         Ok(CreatedWebhook { webhook, secret })
+    }
+
+    /// Refuses a URL whose host is internal (loopback, private, link-local,
+    /// cloud metadata), unless the operator allows it.
+    async fn check_reachable(&self, write: &WebhookWrite) -> Result<()> {
+        let Some(url) = &write.url else { return Ok(()) };
+        match egress::refusal(url, &self.webhook_hosts).await {
+            Some(why) => Err(Error::invalid("url", why)),
+            None => Ok(()),
+        }
     }
 
     pub async fn webhook(&self, admin: &Admin, id: i64) -> Result<WebhookView> {
@@ -153,6 +164,7 @@ impl Engine {
     ) -> Result<WebhookView> {
         admin.require_admin()?;
         let write = checked(input)?;
+        self.check_reachable(&write).await?;
         if !self
             .store
             .update_webhook(admin.tenant_id(), id, &write, now())

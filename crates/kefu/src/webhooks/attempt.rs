@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, USER_AGENT};
 
-use super::sign;
+use super::{egress, sign};
+use crate::domain::egress::AllowedHosts;
 use crate::ids::now;
 use crate::storage::{AttemptOutcome, DueDelivery, Store};
 
@@ -35,8 +36,14 @@ pub fn next_attempt(attempts: i64, at: f64) -> Option<f64> {
 }
 
 /// Sends attempt number `attempts` of `d` and records how it went.
-pub async fn run(client: &reqwest::Client, store: &Store, d: &DueDelivery, attempts: i64) {
-    let outcome = send(client, d, attempts).await;
+pub async fn run(
+    client: &reqwest::Client,
+    allowed: &AllowedHosts,
+    store: &Store,
+    d: &DueDelivery,
+    attempts: i64,
+) {
+    let outcome = send(client, allowed, d, attempts).await;
     if !outcome.delivered {
         tracing::info!(
             delivery = %d.id, attempts, status = ?outcome.status, error = ?outcome.error,
@@ -56,7 +63,12 @@ pub async fn run(client: &reqwest::Client, store: &Store, d: &DueDelivery, attem
     }
 }
 
-async fn send(client: &reqwest::Client, d: &DueDelivery, attempts: i64) -> AttemptOutcome {
+async fn send(
+    client: &reqwest::Client,
+    allowed: &AllowedHosts,
+    d: &DueDelivery,
+    attempts: i64,
+) -> AttemptOutcome {
     let sent_at = now();
     let failed = |status: Option<i64>, error: String| AttemptOutcome {
         delivered: false,
@@ -64,11 +76,22 @@ async fn send(client: &reqwest::Client, d: &DueDelivery, attempts: i64) -> Attem
         error: Some(error.chars().take(MAX_ERROR_CHARS).collect()),
         next: next_attempt(attempts, now()),
     };
+    // An address written in the URL meets no resolver: check it here. Names
+    // are checked by the client's resolver, on what they resolve to now.
+    let url = match reqwest::Url::parse(&d.url) {
+        Ok(url) => url,
+        Err(_) => return failed(None, "the URL cannot be requested".into()),
+    };
+    if let Some(ip) = egress::literal(&url) {
+        if !allowed.may_reach(url.host_str().unwrap_or_default(), ip) {
+            return failed(None, format!("refused: {ip} is an internal address"));
+        }
+    }
     let Some(signature) = sign::signature(&d.secret, sent_at as i64, d.payload.as_bytes()) else {
         return failed(None, "could not sign the payload".into());
     };
     let request = client
-        .post(&d.url)
+        .post(url)
         .header(CONTENT_TYPE, "application/json")
         .header(
             USER_AGENT,

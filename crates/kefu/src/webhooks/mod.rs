@@ -14,6 +14,7 @@
 //! is made again: receivers dedup on `X-Kefu-Delivery`.
 
 mod attempt;
+pub mod egress;
 pub mod filter;
 mod payload;
 pub mod sign;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
+use crate::domain::egress::AllowedHosts;
 use crate::domain::message::event_name;
 use crate::ids::{new_id, now};
 use crate::storage::{NewDelivery, Reader, Store, StoredEvent, WebhookBehind};
@@ -43,14 +45,20 @@ pub struct Deliverer {
     /// `None` if the HTTP client could not be built (logged once): events
     /// are still queued, and sent by nodes that have one.
     client: Option<reqwest::Client>,
+    /// Internal hosts the operator lets webhooks reach.
+    allowed: AllowedHosts,
     /// Free attempt slots on this node, shared by clones.
     slots: Arc<Semaphore>,
 }
 
 impl Deliverer {
-    pub fn new(store: Store, public_url: String) -> Self {
+    pub fn new(store: Store, public_url: String, allowed: AllowedHosts) -> Self {
+        // No redirects and no proxy: the address `PublicOnly` checked is the
+        // one the request goes to.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .dns_resolver(Arc::new(egress::PublicOnly(allowed.clone())))
             .timeout(TIMEOUT)
             .build()
             .inspect_err(|e| tracing::error!(error = %e, "webhooks: no HTTP client; not sending"))
@@ -59,6 +67,7 @@ impl Deliverer {
             store,
             public_url,
             client,
+            allowed,
             slots: Arc::new(Semaphore::new(CONCURRENT_ATTEMPTS)),
         }
     }
@@ -145,8 +154,9 @@ impl Deliverer {
                 continue; // another node claimed this attempt
             }
             let (client, store) = (client.clone(), self.store.clone());
+            let allowed = self.allowed.clone();
             tokio::spawn(async move {
-                attempt::run(&client, &store, &d, d.attempts + 1).await;
+                attempt::run(&client, &allowed, &store, &d, d.attempts + 1).await;
                 drop(slot);
             });
         }

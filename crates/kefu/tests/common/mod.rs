@@ -15,12 +15,12 @@ pub mod ws;
 use std::path::PathBuf;
 
 use http::Http;
+use kefu::domain::egress::AllowedHosts;
 use kefu::domain::message::EVENT_NAMES;
 use kefu::engine::{Engine, TenantCredentials};
 use kefu::ids::random_token;
 use kefu::media::MediaStore;
-use kefu::realtime::Limits;
-use kefu::server::Node;
+use kefu::server::{HttpLimits, Node, NodeSettings};
 use kefu::storage::Store;
 use pg::Schema;
 use reqwest::Method;
@@ -40,15 +40,23 @@ pub const POSTGRES_ENV: &str = "KEFU_TEST_POSTGRES_URL";
 pub const ACCEPTING: &str = "在线";
 
 /// Declares each listed `async fn name(app: TestApp)` as a test on SQLite and
-/// on PostgreSQL.
+/// on PostgreSQL; `options = f;` first starts each app with the [`Options`]
+/// that `fn f() -> Options` gives.
 #[macro_export]
 macro_rules! on_every_backend {
+    (options = $options:ident; $($name:ident),* $(,)?) => {
+        $crate::on_every_backend!(@with super::$options(); $($name),*);
+    };
     ($($name:ident),* $(,)?) => {
+        $crate::on_every_backend!(@with $crate::common::Options::default(); $($name),*);
+    };
+    (@with $options:expr; $($name:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite)
+                    let backend = $crate::common::Backend::Sqlite;
+                    let app = $crate::common::TestApp::spawn_with(backend, $options)
                         .await
                         .expect("SQLite always runs");
                     super::$name(app).await;
@@ -59,7 +67,8 @@ macro_rules! on_every_backend {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    match $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await {
+                    let backend = $crate::common::Backend::Postgres;
+                    match $crate::common::TestApp::spawn_with(backend, $options).await {
                         Some(app) => super::$name(app).await,
                         None => eprintln!(
                             "SKIPPED {}: set {} to run it on PostgreSQL",
@@ -71,6 +80,28 @@ macro_rules! on_every_backend {
             )*
         }
     };
+}
+
+/// What a test changes in the node it starts.
+#[derive(Clone)]
+pub struct Options {
+    /// HTTP limits. The harness default lifts the cap of connections per
+    /// address: every test client connects from 127.0.0.1.
+    pub http: HttpLimits,
+    /// Hosts webhooks may reach although internal (`--webhook-allow-host`).
+    pub webhook_hosts: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            http: HttpLimits {
+                max_connections_per_ip: 0,
+                ..HttpLimits::default()
+            },
+            webhook_hosts: Vec::new(),
+        }
+    }
 }
 
 pub struct TestApp {
@@ -154,6 +185,11 @@ impl TestApp {
     /// Starts the app on 127.0.0.1:0 over a fresh database; `None` when the
     /// backend is not configured here.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, Options::default()).await
+    }
+
+    /// As [`Self::spawn`], with these options.
+    pub async fn spawn_with(backend: Backend, options: Options) -> Option<TestApp> {
         let data_dir = std::env::temp_dir().join(format!("kefu-test-{}", random_token(10)));
         std::fs::create_dir_all(&data_dir).expect("temp dir");
         let (database, pg_schema) = match backend {
@@ -170,15 +206,18 @@ impl TestApp {
         let store = Store::connect(&database)
             .await
             .expect("open the test database");
-        let engine = Engine::new(store, MediaStore::new(data_dir.join("media")));
+        let engine = Engine::new(store, MediaStore::new(data_dir.join("media")))
+            .with_webhook_hosts(AllowedHosts::new(options.webhook_hosts));
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        let node = Node::start(engine, base.clone(), Limits::default(), None)
-            .await
-            .expect("start the node");
+        let settings = NodeSettings {
+            http: options.http,
+            ..NodeSettings::new(base.clone())
+        };
+        let node = Node::start(engine, settings).await.expect("start the node");
         let engine = node.engine.clone();
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(kefu::server::serve(listener, node.app(), async {
+        let server = tokio::spawn(node.serve(listener, async {
             stopped.await.ok();
         }));
         if std::env::var("KEFU_TEST_LOG").is_ok() {

@@ -107,6 +107,8 @@ impl Node {
         let mut child = kefu()
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(dir.join(name))
+            // Every test client connects from 127.0.0.1: no cap per address.
+            .args(["--max-connections-per-ip", "0"])
             .args(args)
             .env("KEFU_LOG", "info,sqlx=warn")
             .stdout(Stdio::piped())

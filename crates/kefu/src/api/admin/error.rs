@@ -102,6 +102,11 @@ impl AdminError {
         Self::new(StatusCode::NOT_FOUND, 10040, None, message)
     }
 
+    /// 10091: the request took longer than the server allows.
+    pub fn timed_out(message: &str) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, 10091, None, message)
+    }
+
     pub fn method_not_allowed() -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -134,7 +139,7 @@ impl From<Error> for AdminError {
             Error::AgentInactive => {
                 Self::new(S::FORBIDDEN, 10021, None, "the agent is in the recycle bin")
             }
-            Error::TooManyAttempts { retry_after } => Self {
+            Error::TooManyAttempts { retry_after, .. } => Self {
                 retry_after: Some(retry_after),
                 ..Self::new(S::TOO_MANY_REQUESTS, 10022, None, message)
             },

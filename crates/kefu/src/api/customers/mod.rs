@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::{Routes, SharedState};
+use super::{PeerAddr, Routes, SharedState};
 use crate::domain::paging::PageRequest;
 use error::CustomerError;
 use request::{Backend, Customer, Form};
@@ -32,10 +32,17 @@ pub fn routes(r: Routes) -> Routes {
 }
 
 /// `POST /admin/access_token` with `api_key` and `secret_key`.
-async fn access_token(State(state): State<SharedState>, f: Form) -> Reply {
+async fn access_token(
+    State(state): State<SharedState>,
+    PeerAddr(peer): PeerAddr,
+    f: Form,
+) -> Reply {
     let api_key = f.required("api_key")?;
     let secret_key = f.required("secret_key")?;
-    let (token, ttl) = state.engine.issue_access_token(api_key, secret_key).await?;
+    let (token, ttl) = state
+        .engine
+        .issue_access_token(api_key, secret_key, peer)
+        .await?;
     Ok(Json(json!({ "access_token": token, "expires_in": ttl })))
 }
 

@@ -500,7 +500,7 @@ fn settings_example() -> Value {
 
 /// The dialect's error codes (`AdminError.code`), with their HTTP status.
 #[rustfmt::skip]
-const ERROR_CODES: [(&str, &str); 16] = [
+const ERROR_CODES: [(&str, &str); 17] = [
     ("10001", "缺少参数 / missing parameter (400)"),
     ("10002", "参数不合法 / invalid parameter (400)"),
     ("10003", "body is not a JSON object (400)"),
@@ -517,6 +517,7 @@ const ERROR_CODES: [(&str, &str); 16] = [
     ("10050", "conflict: name taken, schedule started, self-demotion or self-deletion, \
         webhook limit (20 per tenant) (409)"),
     ("10090", "storage unavailable, retry later (503)"),
+    ("10091", "the request took too long, retry (503)"),
     ("10099", "internal error (500)"),
 ];
 
@@ -1138,8 +1139,8 @@ pub fn responses() -> Value {
                 "message": "too many failed logins; retry in 412 seconds" })),
         },
         "AdminUnavailable": {
-            "description": "10090 storage unavailable, retry later (503); 10099 internal \
-                error (500)",
+            "description": "10090 storage unavailable, retry later (503); 10091 the request \
+                took too long (503); 10099 internal error (500)",
             "content": error(json!({ "status": 503, "code": "10090",
                 "message": "storage unavailable, retry later" })),
         },

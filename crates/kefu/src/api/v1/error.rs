@@ -91,7 +91,7 @@ impl From<Error> for V1Error {
             Error::NotFound(Entity::Group | Entity::Duty | Entity::Webhook) => {
                 (S::NOT_FOUND, 3000, None)
             }
-            Error::TooManyAttempts { .. } => (S::TOO_MANY_REQUESTS, 2005, Some("serv_id")),
+            Error::TooManyAttempts { field, .. } => (S::TOO_MANY_REQUESTS, 2005, Some(*field)),
             Error::Rule(rule) => (S::CONFLICT, rule_code(*rule), Some("question_id")),
             Error::ClientIdTaken => (S::CONFLICT, 4006, Some("client_msg_id")),
             Error::Conflict(_) => (S::CONFLICT, 4007, None),

@@ -15,11 +15,12 @@ use crate::engine::NewCustomer;
 /// session for one of its users.
 pub async fn mint_session(
     State(state): State<SharedState>,
+    PeerAddr(peer): PeerAddr,
     p: Params,
 ) -> Result<Json<Value>, V1Error> {
     let tenant = state
         .engine
-        .tenant_by_keys(p.required("api_key")?, p.required("secret_key")?)
+        .tenant_by_keys(p.required("api_key")?, p.required("secret_key")?, peer)
         .await?;
     let identify = p.identify()?;
     let new = NewCustomer {

@@ -1,12 +1,17 @@
-//! Running the HTTP server: the app with its request log, on a given listener,
-//! until a given shutdown future resolves (then in-flight requests drain).
-//! No global state: tests start several servers in one process.
+//! Running the HTTP server: the app with its request log and time limits, on
+//! a given listener (`accept`), until a given shutdown future resolves (then
+//! in-flight requests drain). No global state: tests start several servers
+//! in one process.
+
+mod accept;
+
+pub use accept::HttpLimits;
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
@@ -21,6 +26,7 @@ use crate::realtime::{bus, Hub, Limits};
 use crate::storage::{ConnectError, Store};
 use crate::webhooks::Deliverer;
 use tokio::sync::Notify;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 /// Opens storage and media as configured.
 pub async fn open_engine(config: &Config) -> Result<Engine, ConnectError> {
@@ -29,7 +35,8 @@ pub async fn open_engine(config: &Config) -> Result<Engine, ConnectError> {
             .map_err(|e| ConnectError::Open(sqlx::Error::Io(e)))?;
     }
     let store = Store::connect_with(&config.database, config.durability).await?;
-    Ok(Engine::new(store, MediaStore::new(config.media_dir())))
+    Ok(Engine::new(store, MediaStore::new(config.media_dir()))
+        .with_webhook_hosts(config.webhook_hosts.clone()))
 }
 
 /// Why a node cannot start.
@@ -41,56 +48,98 @@ pub enum NodeError {
     Storage(#[from] sqlx::Error),
 }
 
+/// How a node meets the world: where clients reach it, what sockets and
+/// HTTP clients may cost it, and the Redis that joins it to other nodes.
+#[derive(Clone, Debug)]
+pub struct NodeSettings {
+    pub public_url: String,
+    pub ws: Limits,
+    pub http: HttpLimits,
+    pub redis: Option<String>,
+}
+
+impl NodeSettings {
+    /// The defaults, for a node reached at `public_url`.
+    pub fn new(public_url: String) -> Self {
+        Self {
+            public_url,
+            ws: Limits::default(),
+            http: HttpLimits::default(),
+            redis: None,
+        }
+    }
+}
+
 /// A node's moving parts beside the HTTP server: fan-out to sockets (the
 /// hub, and the bus to other nodes), the sweeper and the webhook deliverer.
 /// Dropping it stops them and tells open sockets the server is going away.
 pub struct Node {
     pub engine: Engine,
     pub hub: Hub,
-    public_url: String,
+    settings: NodeSettings,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Node {
     /// Starts the node's background work for `engine`; with `redis`, signals
     /// travel to and from the other nodes.
-    pub async fn start(
-        engine: Engine,
-        public_url: String,
-        limits: Limits,
-        redis: Option<&str>,
-    ) -> Result<Self, NodeError> {
-        let remote = match redis {
+    pub async fn start(engine: Engine, settings: NodeSettings) -> Result<Self, NodeError> {
+        let remote = match &settings.redis {
             Some(url) => Some(bus::Remote {
                 url: RedisUrl::parse(url)?,
                 installation: engine.store().installation_id().await?,
             }),
             None => None,
         };
-        let hub = Hub::new(engine.store().clone(), public_url.clone(), limits);
+        let public_url = settings.public_url.clone();
+        let hub = Hub::new(
+            engine.store().clone(),
+            public_url.clone(),
+            settings.ws.clone(),
+        );
         let (signals, mut tasks) = bus::start(hub.clone(), remote);
         let engine = engine.with_signals(signals);
         tasks.push(spawn_sweeper(engine.clone()));
+        let hosts = engine.webhook_hosts().clone();
         tasks.push(spawn_webhooks(
-            Deliverer::new(engine.store().clone(), public_url.clone()),
+            Deliverer::new(engine.store().clone(), public_url, hosts),
             hub.stored_notify(),
         ));
         Ok(Self {
             engine,
             hub,
-            public_url,
+            settings,
             tasks,
         })
     }
 
-    /// The whole HTTP application with its request log.
+    /// The whole HTTP application with its request log and time limits.
     pub fn app(&self) -> Router {
         let state = AppState {
             engine: self.engine.clone(),
             hub: self.hub.clone(),
-            public_url: self.public_url.clone(),
+            public_url: self.settings.public_url.clone(),
+            trusted_proxies: self.settings.http.trusted_proxies.clone(),
         };
-        api::router(Arc::new(state)).layer(middleware::from_fn(log_request))
+        let limits = &self.settings.http;
+        api::router(Arc::new(state))
+            .layer(middleware::from_fn_with_state(
+                limits.request_timeout,
+                time_limit,
+            ))
+            .layer(RequestBodyTimeoutLayer::new(limits.body_timeout))
+            .layer(middleware::from_fn(log_request))
+    }
+
+    /// Serves the app on `listener` until `shutdown` resolves, then lets
+    /// in-flight requests finish. The future holds what it needs, so it can
+    /// be spawned.
+    pub fn serve(
+        &self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> impl Future<Output = std::io::Result<()>> + Send + 'static {
+        accept::serve(listener, self.app(), self.settings.http.clone(), shutdown)
     }
 }
 
@@ -103,17 +152,17 @@ impl Drop for Node {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight
-/// requests finish.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+/// A request that takes longer than its limit is answered, in its
+/// dialect's body, instead of holding the connection.
+async fn time_limit(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(path, "request timed out");
+            api::timed_out(&path)
+        }
+    }
 }
 
 /// How often the sweeper runs: queue timeouts are this late at most.
