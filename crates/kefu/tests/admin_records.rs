@@ -604,6 +604,8 @@ async fn settings_change_the_time_zone_and_refuse_invalid_values(app: TestApp) {
         "max_chats",
         "plate_states",
         "routing_strategy",
+        "session_idle_timeout",
+        "session_lifetime",
         "template",
         "timeout",
         "utc_offset",

@@ -441,3 +441,64 @@ impl Drop for Proxy {
         }
     }
 }
+
+/// An agent's session ended on one node closes its sockets on every node
+/// within a second: `serv/unbind`, and a password change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn revocation_closes_sockets_on_every_node_within_a_second() {
+    const AT_ONCE: Duration = Duration::from_secs(1);
+    const SESSION_ENDED: u16 = 4001;
+    let Some((postgres, redis)) =
+        services("revocation_closes_sockets_on_every_node_within_a_second")
+    else {
+        return;
+    };
+    let c = Cluster::start("revoke", &postgres, &redis).await;
+    let alice = agent(&c.a.http, &c.a.http, &c.tenant, "alice").await;
+    let bob = agent(&c.b.http, &c.b.http, &c.tenant, "bob").await;
+    let (alice_on_a, _) = Socket::open(&c.a.base, &alice.query()).await;
+    let (alice_on_b, _) = Socket::open(&c.b.base, &alice.query()).await;
+    let (bob_on_a, _) = Socket::open(&c.a.base, &bob.query()).await;
+
+    // alice unbinds on node A: her socket on node B closes too.
+    let (status, body) =
+        c.a.http
+            .post(
+                "/v1/serv/unbind",
+                &[
+                    ("session", alice.session.as_str()),
+                    ("serv_id", "alice"),
+                    ("password", "pw-alice"),
+                ],
+            )
+            .await;
+    assert_eq!(status, 200, "{body}");
+    let (on_a, on_b) = tokio::join!(
+        alice_on_a.close_code_within(AT_ONCE),
+        alice_on_b.close_code_within(AT_ONCE)
+    );
+    assert_eq!((on_a, on_b), (SESSION_ENDED, SESSION_ENDED));
+
+    // bob's password is changed on node B: his socket on node A closes.
+    let list =
+        c.b.http
+            .api(
+                reqwest::Method::GET,
+                "/api/v1/supportgroups/supports/search.json?query=sPassportName:bob",
+                &c.tenant.admin,
+                None,
+            )
+            .await;
+    let sid = &list.body["supports"][0]["sId"];
+    let r =
+        c.b.http
+            .api(
+                reqwest::Method::PUT,
+                &format!("/api/v1/supports/{sid}.json"),
+                &c.tenant.admin,
+                Some(json!({ "support": { "password": "pw-bob-2" } })),
+            )
+            .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(bob_on_a.close_code_within(AT_ONCE).await, SESSION_ENDED);
+}

@@ -388,6 +388,12 @@ impl Engine {
                 None => seen = self.listed_agent(admin, id).await?,
             }
         }
+        // A new password must be proved again; the recycle bin ends work.
+        if password_hash.is_some() {
+            self.end_agent_sessions(admin.tenant_id(), id, None).await?;
+        } else if changes.is_stat == Some(0) {
+            self.close_agent_sockets(admin.tenant_id(), id, None);
+        }
         self.agent_changed(admin.tenant_id(), id).await?;
         self.agent_view(admin, id).await
     }
@@ -412,6 +418,7 @@ impl Engine {
         {
             return Err(Error::Conflict("the agent was changed meanwhile; retry"));
         }
+        self.close_agent_sockets(admin.tenant_id(), id, None);
         self.agent_changed(admin.tenant_id(), id).await?;
         Ok(AgentView {
             agent: AgentRow {
@@ -444,6 +451,9 @@ impl Engine {
             .await?
         {
             return Err(Error::NotFound(Entity::Agent));
+        }
+        if is_stat == 0 {
+            self.close_agent_sockets(admin.tenant_id(), id, None);
         }
         self.agent_changed(admin.tenant_id(), id).await
     }

@@ -14,7 +14,8 @@ use super::tenants::validate_account;
 use super::throttle::ThrottleKey;
 use super::{Engine, Error, Result};
 use crate::ids::{new_id, now, random_token, sha256_hex};
-use crate::storage::{AgentRow, CustomerRow, TenantRow};
+use crate::realtime::Revoked;
+use crate::storage::{AgentRow, CustomerRow, SessionRow, SessionTerms, TenantRow};
 
 /// Seed 003 session length.
 pub const SESSION_LEN: usize = 12;
@@ -31,7 +32,42 @@ pub struct SessionCtx {
     pub user_id: String,
     pub identify: Option<String>,
     pub bound_agent: Option<i64>,
+    pub terms: SessionTerms,
+    /// When it was last recorded as used.
+    pub last_used_at: f64,
 }
+
+impl SessionCtx {
+    /// When it ends if nothing uses it from now on.
+    pub fn ends_at(&self) -> f64 {
+        self.terms
+            .expires_at
+            .min(self.last_used_at + self.terms.idle_secs as f64)
+    }
+
+    /// Whether its last recorded use is old enough to record a new one: a
+    /// tenth of the idle time, so a session in use costs a write now and
+    /// then, not per request (and may end up to a tenth early).
+    fn use_is_due(&self, now: f64) -> bool {
+        now - self.last_used_at >= (self.terms.idle_secs as f64 / 10.0).max(1.0)
+    }
+
+    fn from_row(token_hash: String, row: SessionRow) -> Self {
+        Self {
+            tenant_id: row.tenant_id,
+            token_hash,
+            terms: row.terms(),
+            last_used_at: row.last_used_at,
+            customer_id: row.customer_id,
+            user_id: row.user_id,
+            identify: row.identify,
+            bound_agent: row.agent_id,
+        }
+    }
+}
+
+/// A remembered customer session is read again after this many seconds.
+const REREAD_AFTER: f64 = 60.0;
 
 /// An agent acting through a session bound to it.
 #[derive(Clone, Debug)]
@@ -150,47 +186,93 @@ impl Engine {
         len: usize,
     ) -> Result<String> {
         let token = random_token(len);
+        let now = now();
+        let terms = self.settings(tenant_id).await?.sessions.terms(now);
         self.store
             .insert_session(
                 &sha256_hex(token.as_bytes()),
                 tenant_id,
                 customer_id,
                 identify,
-                now(),
+                terms,
+                now,
             )
             .await?;
         Ok(token)
     }
 
-    /// Resolves a session the server issued.
+    /// Resolves a session the server issued, unless it expired; records
+    /// the use when one is due.
     pub async fn session(&self, token: &str) -> Result<SessionCtx> {
-        let token_hash = sha256_hex(token.as_bytes());
+        self.session_by_hash(sha256_hex(token.as_bytes())).await
+    }
+
+    async fn session_by_hash(&self, token_hash: String) -> Result<SessionCtx> {
         let row = self
             .store
             .session(&token_hash)
             .await?
             .ok_or(Error::UnknownSession)?;
-        Ok(SessionCtx {
-            tenant_id: row.tenant_id,
-            token_hash,
-            customer_id: row.customer_id,
-            user_id: row.user_id,
-            identify: row.identify,
-            bound_agent: row.agent_id,
-        })
+        self.used(SessionCtx::from_row(token_hash, row)).await
     }
 
-    /// Resolves a customer's session, remembered after the first call: the
-    /// chat hot path. Its `bound_agent` may be out of date; agents are
-    /// resolved with [`Self::agent`], which reads the session afresh.
+    /// Refuses an expired session, and records its use when one is due.
+    async fn used(&self, mut session: SessionCtx) -> Result<SessionCtx> {
+        let now = now();
+        if now >= session.ends_at() {
+            return Err(Error::SessionExpired);
+        }
+        if session.use_is_due(now) {
+            self.store
+                .touch_session(session.tenant_id, &session.token_hash, now)
+                .await?;
+            session.last_used_at = now;
+        }
+        Ok(session)
+    }
+
+    /// Resolves a customer's session, remembered for a minute after it is
+    /// read: the chat hot path. Its `bound_agent` may be out of date; agents
+    /// are resolved with [`Self::agent`], which reads the session afresh.
     pub async fn customer_session(&self, token: &str) -> Result<SessionCtx> {
         let token_hash = sha256_hex(token.as_bytes());
-        if let Some(session) = self.sessions.get(&token_hash) {
-            return Ok(session);
+        if let Some((remembered, read_at)) = self.sessions.get(&token_hash) {
+            if now() - read_at < REREAD_AFTER {
+                let last_used_at = remembered.last_used_at;
+                let session = self.used(remembered).await?;
+                if session.last_used_at != last_used_at {
+                    self.sessions.put(token_hash, (session.clone(), read_at));
+                }
+                return Ok(session);
+            }
         }
-        let session = self.session(token).await?;
-        self.sessions.put(token_hash, session.clone());
+        let session = self.session_by_hash(token_hash.clone()).await?;
+        self.sessions.put(token_hash, (session.clone(), now()));
         Ok(session)
+    }
+
+    /// Forgets the customer sessions this node remembers.
+    pub(super) fn forget_sessions(&self) {
+        self.sessions.clear();
+    }
+
+    /// Whether the holder of an open socket may keep it: its session has
+    /// not expired (its use recorded when due) and, for an agent, is still
+    /// bound to that active agent. Read afresh for agents (few, and their
+    /// sessions are revoked by others); from memory for customers.
+    pub async fn still_holds(&self, caller: &Caller) -> Result<Caller> {
+        match caller {
+            Caller::Customer(s) => Ok(Caller::Customer(self.used(s.clone()).await?)),
+            Caller::Agent(a) => {
+                let session = self.session_by_hash(a.session.token_hash.clone()).await?;
+                match self.bound_agent(session, Some(&a.agent.account)).await? {
+                    Some(agent) if agent.agent.id == a.agent.id => Ok(Caller::Agent(agent)),
+                    _ => Err(Error::Forbidden(
+                        "the session is no longer bound to the agent",
+                    )),
+                }
+            }
+        }
     }
 
     /// Resolves a session bound to an agent, who must be active: the bound
@@ -297,7 +379,43 @@ impl Engine {
         self.store
             .bind_session(session.tenant_id, &session.token_hash, None)
             .await?;
+        // Its sockets, on every node, close.
+        self.signals.revoked(
+            session.tenant_id,
+            Revoked::Session {
+                token_hash: session.token_hash,
+            },
+        );
         Ok(())
+    }
+
+    /// Unbinds every session bound to the agent but `keep` (the session
+    /// that made the change), after its password changed: each must prove
+    /// the new one. Their sockets close on every node.
+    pub(super) async fn end_agent_sessions(
+        &self,
+        tenant_id: i64,
+        agent_id: i64,
+        keep: Option<&str>,
+    ) -> Result<()> {
+        self.store
+            .unbind_agent_sessions(tenant_id, agent_id, keep)
+            .await?;
+        self.close_agent_sockets(tenant_id, agent_id, keep);
+        Ok(())
+    }
+
+    /// Closes the agent's sockets on every node but those of `keep`. An
+    /// agent put in the recycle bin keeps its bindings (its calls answer
+    /// "not active", 2004) and loses its sockets.
+    pub(super) fn close_agent_sockets(&self, tenant_id: i64, agent_id: i64, keep: Option<&str>) {
+        self.signals.revoked(
+            tenant_id,
+            Revoked::Agent {
+                id: agent_id,
+                keep: keep.map(str::to_owned),
+            },
+        );
     }
 
     /// Proves an agent's password (of `tenant_id`, when the caller's tenant is

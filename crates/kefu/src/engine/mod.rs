@@ -30,7 +30,9 @@ pub use live::Presence;
 pub use messages::Upload;
 pub use questions::{CustomerList, CustomerProfile};
 pub use routing::Routed;
-pub use settings::{PlateStates, RoutingChanges, RoutingSettings, SettingsChanges, TenantSettings};
+pub use settings::{
+    PlateStates, RoutingChanges, RoutingSettings, SessionSettings, SettingsChanges, TenantSettings,
+};
 pub use tenants::TenantCredentials;
 pub use webhooks::*;
 
@@ -47,6 +49,9 @@ pub enum Error {
     /// The session is not one the server issued.
     #[error("unknown session")]
     UnknownSession,
+    /// The session was unused too long or reached its lifetime.
+    #[error("the session expired; get a new one")]
+    SessionExpired,
     /// A password or key pair did not match.
     #[error("{0}")]
     BadCredentials(&'static str),
@@ -137,9 +142,10 @@ pub struct Engine {
     throttle: std::sync::Arc<throttle::LoginThrottle>,
     /// Where changes are announced to sockets (nowhere until a node sets it).
     signals: crate::realtime::Signals,
-    /// Customer sessions by token hash (sessions never change owner and are
-    /// never deleted, so a remembered one stays true).
-    sessions: std::sync::Arc<recent::Recent<String, SessionCtx>>,
+    /// Customer sessions by token hash, with when they were read: sessions
+    /// never change owner, and one read over a minute ago is read again (its
+    /// lifetimes may have changed).
+    sessions: std::sync::Arc<recent::Recent<String, (SessionCtx, f64)>>,
     /// Conversations being chatted in, by (tenant, id): the send path's first
     /// guess, checked by the write (see `messages.rs`).
     chatting: std::sync::Arc<recent::Recent<(i64, String), crate::storage::ConversationRow>>,

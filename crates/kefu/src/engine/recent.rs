@@ -37,6 +37,11 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
         map.insert(key, value);
     }
 
+    /// Forgets everything.
+    pub(super) fn clear(&self) {
+        self.lock().clear();
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
         // A panic while holding the lock cannot leave the map half-written
         // in a way that matters: it only remembers.

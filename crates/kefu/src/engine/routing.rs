@@ -190,7 +190,7 @@ impl Engine {
     async fn open_group(&self, tenant_id: i64, group: Vec<NewPushed>) -> Result<Vec<Opened>> {
         let settings = Arc::new(self.settings(tenant_id).await?);
         let local = local_now(&settings)?;
-        let mut round = round(tenant_id, &local);
+        let mut round = round(tenant_id, &settings, &local);
         let deadline = deadline(&settings, now());
         for pushed in group {
             let mut conversation = pushed.conversation;
@@ -253,7 +253,7 @@ impl Engine {
             let outcome = self
                 .store
                 .routing_round(
-                    round(tenant_id, &local),
+                    round(tenant_id, &settings, &local),
                     |agents| anyone_free(&settings, &local, agents),
                     |snapshot| plan_drain(tenant_id, &settings, &local, snapshot),
                 )
@@ -325,7 +325,7 @@ impl Engine {
             let outcome = self
                 .store
                 .routing_round(
-                    round(tenant_id, &local),
+                    round(tenant_id, settings, &local),
                     |_| false,
                     |snapshot| {
                         let request = TransferRequest {
@@ -437,8 +437,9 @@ pub(super) fn deadline(settings: &TenantSettings, now: f64) -> Option<f64> {
     (timeout > 0).then_some(now + timeout as f64)
 }
 
-fn round(tenant_id: i64, local: &LocalDateTime) -> Round {
-    Round::new(tenant_id, local.date.to_string(), QUEUE_LIMIT)
+fn round(tenant_id: i64, settings: &TenantSettings, local: &LocalDateTime) -> Round {
+    let terms = settings.sessions.terms(now());
+    Round::new(tenant_id, local.date.to_string(), QUEUE_LIMIT, terms)
 }
 
 /// Whether some agent has room for a conversation now: if not, a round

@@ -15,7 +15,7 @@ use crate::domain::custom_fields::{self, FieldDef};
 use crate::domain::link::validate_link;
 use crate::domain::routing::Strategy;
 use crate::ids::now;
-use crate::storage::Plate;
+use crate::storage::{Plate, SessionTerms};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
@@ -29,6 +29,59 @@ pub struct TenantSettings {
     pub call_states: PlateStates,
     pub custom_fields: Vec<FieldDef>,
     pub routing: RoutingSettings,
+    pub sessions: SessionSettings,
+}
+
+/// How long sessions live (seed 003 sessions, bound agents' included, and
+/// seed 001 customer tokens).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SessionSettings {
+    /// Seconds a session may go unused (no request, no open socket).
+    pub idle_timeout: i64,
+    /// Seconds after it was issued that a session ends in any case.
+    pub lifetime: i64,
+}
+
+pub const DEFAULT_SESSION_IDLE_SECS: i64 = 7 * 24 * 3600;
+pub const DEFAULT_SESSION_LIFETIME_SECS: i64 = 30 * 24 * 3600;
+pub const MIN_SESSION_IDLE_SECS: i64 = 300;
+pub const MAX_SESSION_LIFETIME_SECS: i64 = 365 * 24 * 3600;
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            idle_timeout: DEFAULT_SESSION_IDLE_SECS,
+            lifetime: DEFAULT_SESSION_LIFETIME_SECS,
+        }
+    }
+}
+
+impl SessionSettings {
+    /// The terms of a session issued at `now`.
+    pub fn terms(&self, now: f64) -> SessionTerms {
+        SessionTerms {
+            expires_at: now + self.lifetime as f64,
+            idle_secs: self.idle_timeout,
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        let range = MIN_SESSION_IDLE_SECS..=MAX_SESSION_LIFETIME_SECS;
+        if !range.contains(&self.idle_timeout) || !range.contains(&self.lifetime) {
+            return Err(Error::invalid(
+                "session_lifetime",
+                "session_idle_timeout and session_lifetime must be 300 to 31536000 seconds",
+            ));
+        }
+        if self.idle_timeout > self.lifetime {
+            return Err(Error::invalid(
+                "session_idle_timeout",
+                "session_idle_timeout must not exceed session_lifetime",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// How pushed conversations (seed 001) reach agents, and what connect answers.
@@ -192,6 +245,7 @@ impl Default for TenantSettings {
             call_states: PlateStates::default(),
             custom_fields: Vec::new(),
             routing: RoutingSettings::default(),
+            sessions: SessionSettings::default(),
         }
     }
 }
@@ -227,6 +281,8 @@ pub struct SettingsChanges {
     pub states: Vec<(Plate, PlateStates)>,
     pub custom_fields: Option<Vec<FieldDef>>,
     pub routing: RoutingChanges,
+    pub session_idle_timeout: Option<i64>,
+    pub session_lifetime: Option<i64>,
 }
 
 pub const MAX_STATES: usize = 20;
@@ -325,6 +381,13 @@ impl Engine {
                 settings.custom_fields.clone_from(defs);
             }
             changes.routing.apply(&mut settings.routing);
+            if let Some(idle) = changes.session_idle_timeout {
+                settings.sessions.idle_timeout = idle;
+            }
+            if let Some(lifetime) = changes.session_lifetime {
+                settings.sessions.lifetime = lifetime;
+            }
+            settings.sessions.validate()?;
             let json = serde_json::to_string(&settings)
                 .map_err(|e| Error::Internal(format!("settings do not serialize: {e}")))?;
             if self
@@ -332,7 +395,20 @@ impl Engine {
                 .replace_tenant_settings(tenant_id, &seen, &json)
                 .await?
             {
-                let old_timeout = parse_settings(&seen).routing.timeout;
+                let old = parse_settings(&seen);
+                if settings.sessions != old.sessions {
+                    let SessionSettings {
+                        idle_timeout,
+                        lifetime,
+                    } = settings.sessions;
+                    self.store
+                        .retime_sessions(tenant_id, lifetime, idle_timeout)
+                        .await?;
+                    // This node reads sessions afresh now; others within
+                    // the minute they remember one for.
+                    self.forget_sessions();
+                }
+                let old_timeout = old.routing.timeout;
                 if settings.routing.timeout != old_timeout {
                     self.store
                         .retime_waiting(tenant_id, old_timeout, settings.routing.timeout, now())

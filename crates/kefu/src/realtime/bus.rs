@@ -99,14 +99,14 @@ async fn local_loop(
     }
 }
 
-/// Keeps one `Stored` and one `QueueMoved` per tenant; live events all stay,
-/// in order.
+/// Keeps one `Stored` and one `QueueMoved` per tenant; live events and
+/// revocations all stay, in order.
 fn coalesce(signals: Vec<Signal>) -> Vec<Signal> {
     let mut seen = HashSet::new();
     signals
         .into_iter()
         .filter(|s| match s {
-            Signal::Live { .. } => true,
+            Signal::Live { .. } | Signal::Revoked { .. } => true,
             other => seen.insert(other.clone()),
         })
         .collect()

@@ -7,14 +7,14 @@
 //! letting memory grow. Nothing here awaits while holding the lock.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{mpsc, watch, Notify};
 
 use super::event::durable_body;
 use super::limits::{Limits, TokenBucket};
-use super::signal::{Audience, Signal};
+use super::signal::{Audience, Revoked, Signal};
 use crate::storage::{Reader, Store};
 
 /// Stored events one database read takes.
@@ -57,26 +57,39 @@ pub enum Refused {
     UserFull,
 }
 
-/// Tells a socket to close because it did not keep up.
+/// Tells a socket to close: it did not keep up, or its session ended.
 #[derive(Debug, Default)]
 pub struct Kick {
     notify: Notify,
+    revoked: AtomicBool,
 }
 
 impl Kick {
-    /// Resolves once the hub dropped the socket as too slow.
+    /// Resolves once the hub dropped the socket.
     pub async fn kicked(&self) {
         self.notify.notified().await
+    }
+
+    /// Whether it was dropped because its session ended (else: too slow).
+    pub fn revoked(&self) -> bool {
+        self.revoked.load(Ordering::Relaxed)
     }
 
     fn kick(&self) {
         // notify_one keeps a permit if the socket is not waiting right now.
         self.notify.notify_one();
     }
+
+    fn revoke(&self) {
+        self.revoked.store(true, Ordering::Relaxed);
+        self.notify.notify_one();
+    }
 }
 
 struct Entry {
     who: Who,
+    /// The hash of the session it was opened with.
+    session: String,
     /// Stored events go to the socket only once its replay is done (it
     /// reads them from the database until then).
     live: bool,
@@ -267,7 +280,13 @@ impl Hub {
     /// Registers a socket of `tenant`, not yet live. `head` is the tenant's
     /// last stored event, read before this call: the tenant's reader starts
     /// there when this is its first socket on the node.
-    pub fn register(&self, tenant: i64, who: Who, head: i64) -> Result<Registration, Refused> {
+    pub fn register(
+        &self,
+        tenant: i64,
+        who: Who,
+        session: String,
+        head: i64,
+    ) -> Result<Registration, Refused> {
         let limits = &self.inner.limits;
         let (tx, rx) = mpsc::channel(limits.buffer);
         let kick = Arc::new(Kick::default());
@@ -289,6 +308,7 @@ impl Hub {
                 id,
                 Entry {
                     who,
+                    session,
                     live: false,
                     tx,
                     kick: kick.clone(),
@@ -328,6 +348,31 @@ impl Hub {
                     .filter(|id| t.offer(*id, Outbound::Live(body.clone())))
                     .count();
                 self.inner.open.fetch_sub(dropped, Ordering::Relaxed);
+            }
+            Signal::Revoked { tenant, revoked } => {
+                let mut tenants = self.lock();
+                let Some(t) = tenants.get_mut(&tenant) else {
+                    return;
+                };
+                let ended: Vec<u64> = t
+                    .sockets
+                    .iter()
+                    .filter(|(_, e)| match &revoked {
+                        Revoked::Session { token_hash } => e.session == *token_hash,
+                        Revoked::Agent { id, keep } => {
+                            e.who == Who::Agent(*id) && keep.as_ref() != Some(&e.session)
+                        }
+                    })
+                    .map(|(id, _)| *id)
+                    .collect();
+                for id in ended {
+                    if let Some(entry) = t.sockets.get(&id) {
+                        entry.kick.revoke();
+                    }
+                    if t.remove(id) {
+                        self.inner.open.fetch_sub(1, Ordering::Relaxed);
+                    }
+                }
             }
             Signal::QueueMoved { tenant } => {
                 let mut tenants = self.lock();

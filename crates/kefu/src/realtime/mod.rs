@@ -18,4 +18,4 @@ mod signal;
 pub use event::{durable_body, live_body, with_cursor};
 pub use hub::{Hub, Kick, Outbound, Refused, Registration, Who};
 pub use limits::{Limits, TokenBucket};
-pub use signal::{Audience, Signal, Signals};
+pub use signal::{Audience, Revoked, Signal, Signals};

@@ -20,6 +20,19 @@ pub enum Signal {
     },
     /// The tenant's queue moved: waiting customers' places may have changed.
     QueueMoved { tenant: i64 },
+    /// Sessions ended: their sockets close.
+    Revoked { tenant: i64, revoked: Revoked },
+}
+
+/// Which sessions ended.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Revoked {
+    /// One session (by its token's hash): unbound, or expired.
+    Session { token_hash: String },
+    /// Every session of an agent but `keep`: its password changed, it went
+    /// to the recycle bin.
+    Agent { id: i64, keep: Option<String> },
 }
 
 /// Which of a tenant's sockets a live event is for.
@@ -66,5 +79,9 @@ impl Signals {
 
     pub fn queue_moved(&self, tenant: i64) {
         self.raise(Signal::QueueMoved { tenant });
+    }
+
+    pub fn revoked(&self, tenant: i64, revoked: Revoked) {
+        self.raise(Signal::Revoked { tenant, revoked });
     }
 }

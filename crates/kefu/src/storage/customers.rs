@@ -25,6 +25,26 @@ pub struct SessionRow {
     pub user_id: String,
     pub identify: Option<String>,
     pub agent_id: Option<i64>,
+    pub last_used_at: f64,
+    pub expires_at: f64,
+    pub idle_secs: i64,
+}
+
+/// When a session ends: `idle_secs` after its last use, and at
+/// `expires_at` in any case.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SessionTerms {
+    pub expires_at: f64,
+    pub idle_secs: i64,
+}
+
+impl SessionRow {
+    pub fn terms(&self) -> SessionTerms {
+        SessionTerms {
+            expires_at: self.expires_at,
+            idle_secs: self.idle_secs,
+        }
+    }
 }
 
 impl Store {
@@ -108,18 +128,22 @@ impl Store {
         tenant_id: i64,
         customer_id: &str,
         identify: Option<&str>,
+        terms: SessionTerms,
         now: f64,
     ) -> Result<()> {
         with_pool!(self, write, pool => {
             sqlx::query(
-                "INSERT INTO sessions (token_hash, tenant_id, customer_id, identify, created_at)
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO sessions (token_hash, tenant_id, customer_id, identify, created_at,
+                    last_used_at, expires_at, idle_secs)
+                 VALUES ($1, $2, $3, $4, $5, $5, $6, $7)",
             )
             .bind(token_hash)
             .bind(tenant_id)
             .bind(customer_id)
             .bind(identify)
             .bind(now)
+            .bind(terms.expires_at)
+            .bind(terms.idle_secs)
             .execute(pool)
             .await?;
             Ok(())
@@ -129,7 +153,8 @@ impl Store {
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
         with_pool!(self, read, pool => {
             let row = sqlx::query(
-                "SELECT s.tenant_id, s.customer_id, c.user_id, s.identify, s.agent_id
+                "SELECT s.tenant_id, s.customer_id, c.user_id, s.identify, s.agent_id,
+                    s.last_used_at, s.expires_at, s.idle_secs
                  FROM sessions s JOIN customers c ON c.id = s.customer_id
                  WHERE s.token_hash = $1",
             )
@@ -137,9 +162,26 @@ impl Store {
             .fetch_optional(pool)
             .await?;
             row.map(|row| {
-                Ok(decode!(&row => SessionRow { tenant_id, customer_id, user_id, identify, agent_id }))
+                Ok(decode!(&row => SessionRow { tenant_id, customer_id, user_id, identify,
+                    agent_id, last_used_at, expires_at, idle_secs }))
             })
             .transpose()
+        })
+    }
+
+    /// Records that the session was used at `now` (its idle time restarts).
+    pub async fn touch_session(&self, tenant_id: i64, token_hash: &str, now: f64) -> Result<()> {
+        with_pool!(self, write, pool => {
+            sqlx::query(
+                "UPDATE sessions SET last_used_at = $1
+                 WHERE tenant_id = $2 AND token_hash = $3 AND last_used_at < $1",
+            )
+            .bind(now)
+            .bind(tenant_id)
+            .bind(token_hash)
+            .execute(pool)
+            .await?;
+            Ok(())
         })
     }
 
@@ -157,6 +199,49 @@ impl Store {
                 .bind(token_hash)
                 .execute(pool)
                 .await?;
+            Ok(())
+        })
+    }
+
+    /// Unbinds every session bound to the agent but `keep` (the one making
+    /// the change, if any); how many were bound.
+    pub async fn unbind_agent_sessions(
+        &self,
+        tenant_id: i64,
+        agent_id: i64,
+        keep: Option<&str>,
+    ) -> Result<u64> {
+        with_pool!(self, write, pool => {
+            let done = sqlx::query(
+                "UPDATE sessions SET agent_id = NULL
+                 WHERE agent_id = $1 AND tenant_id = $2 AND token_hash <> $3",
+            )
+            .bind(agent_id)
+            .bind(tenant_id)
+            .bind(keep.unwrap_or_default())
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected())
+        })
+    }
+
+    /// Gives every session of the tenant new lifetimes (an admin changed them).
+    pub async fn retime_sessions(
+        &self,
+        tenant_id: i64,
+        lifetime: i64,
+        idle_secs: i64,
+    ) -> Result<()> {
+        with_pool!(self, write, pool => {
+            sqlx::query(
+                "UPDATE sessions SET expires_at = created_at + $1, idle_secs = $2
+                 WHERE tenant_id = $3",
+            )
+            .bind(lifetime as f64)
+            .bind(idle_secs)
+            .bind(tenant_id)
+            .execute(pool)
+            .await?;
             Ok(())
         })
     }
@@ -201,9 +286,11 @@ where
 }
 
 /// The `INSERT` of customers' first sessions, as (token hash, customer,
-/// created at): one statement for all. `sessions` is not empty.
+/// created at), all with `terms`: one statement for all. `sessions` is not
+/// empty.
 pub(super) fn insert_sessions<'a, DB>(
     sessions: &[(&str, &CustomerRow, f64)],
+    terms: SessionTerms,
 ) -> QueryBuilder<'a, DB>
 where
     DB: sqlx::Database,
@@ -213,14 +300,18 @@ where
     Option<String>: sqlx::Encode<'a, DB>,
 {
     let mut q = QueryBuilder::new(
-        "INSERT INTO sessions (token_hash, tenant_id, customer_id, identify, created_at) ",
+        "INSERT INTO sessions (token_hash, tenant_id, customer_id, identify, created_at,
+            last_used_at, expires_at, idle_secs) ",
     );
     q.push_values(sessions, |mut row, (token_hash, c, created_at)| {
         row.push_bind(token_hash.to_string())
             .push_bind(c.tenant_id)
             .push_bind(c.id.clone())
             .push_bind(None::<String>)
-            .push_bind(*created_at);
+            .push_bind(*created_at)
+            .push_bind(*created_at)
+            .push_bind(terms.expires_at)
+            .push_bind(terms.idle_secs);
     });
     q
 }

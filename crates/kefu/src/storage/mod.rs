@@ -87,7 +87,7 @@ pub use checkins::{CheckinQuery, CheckinRow, NewCheckin};
 pub use conversations::{
     ConversationFilter, ConversationRow, ConversationSummary, Scope, Transition,
 };
-pub use customers::{CustomerRow, SessionRow};
+pub use customers::{CustomerRow, SessionRow, SessionTerms};
 pub use durability::Durability;
 pub use duties::DutyRow;
 pub use events::{Reader, StoredEvent};

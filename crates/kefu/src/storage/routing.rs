@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use super::conversations::{
     insert_conversations, update_conversation, ConversationRow, Transition,
 };
-use super::customers::{insert_customers, insert_sessions, CustomerRow};
+use super::customers::{insert_customers, insert_sessions, CustomerRow, SessionTerms};
 use super::messages::{insert_messages, take_seqs, MessageRow};
 use super::{Result, Store};
 use crate::domain::conversation::Status;
@@ -73,6 +73,8 @@ pub struct Round {
     pub queue_limit: i64,
     /// New pushed conversations to queue first, in this order.
     joining: Vec<Joining>,
+    /// The lifetimes of the joining customers' first sessions.
+    terms: SessionTerms,
 }
 
 /// A new pushed conversation, with the new customer it is opened for and
@@ -85,12 +87,14 @@ struct Joining {
 }
 
 impl Round {
-    pub fn new(tenant_id: i64, today: String, queue_limit: i64) -> Self {
+    /// A round; sessions it creates for joining customers get `terms`.
+    pub fn new(tenant_id: i64, today: String, queue_limit: i64, terms: SessionTerms) -> Self {
         Self {
             tenant_id,
             today,
             queue_limit,
             joining: Vec::new(),
+            terms,
         }
     }
 
@@ -156,6 +160,7 @@ impl Store {
     {
         let tenant_id = round.tenant_id;
         let mut joining = round.joining;
+        let terms = round.terms;
         let joined_count = i64::try_from(joining.len()).unwrap_or(i64::MAX);
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
@@ -283,7 +288,7 @@ impl Store {
                     .iter()
                     .map(|j| (j.token_hash.as_str(), &j.customer, j.conversation.created_at))
                     .collect();
-                insert_sessions(&sessions).build().execute(&mut *tx).await?;
+                insert_sessions(&sessions, terms).build().execute(&mut *tx).await?;
                 let conversations: Vec<_> = chunk.iter().map(|j| &j.conversation).collect();
                 insert_conversations(&conversations).build().execute(&mut *tx).await?;
             }

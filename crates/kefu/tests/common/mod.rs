@@ -116,6 +116,8 @@ pub struct TestApp {
     node: Option<Node>,
     data_dir: PathBuf,
     pg_schema: Option<Schema>,
+    /// The database URL the app runs on (for [`TestApp::sql`]).
+    database: String,
 }
 
 /// A tenant created for a test, with its keys.
@@ -234,6 +236,7 @@ impl TestApp {
             node: Some(node),
             data_dir,
             pg_schema,
+            database,
         })
     }
 
@@ -244,6 +247,30 @@ impl TestApp {
             let _ = stop.send(());
         }
         self.server.take().expect("the server runs")
+    }
+
+    /// Runs one SQL statement on the app's database, as time passing or an
+    /// older server would leave it (e.g. a session issued long ago).
+    pub async fn sql(&self, statement: &str) {
+        if self.database.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&self.database)
+                .await
+                .expect("SQLite");
+            sqlx::query(statement)
+                .execute(&pool)
+                .await
+                .expect(statement);
+            pool.close().await;
+        } else {
+            let pool = sqlx::PgPool::connect(&self.database)
+                .await
+                .expect("PostgreSQL");
+            sqlx::query(statement)
+                .execute(&pool)
+                .await
+                .expect(statement);
+            pool.close().await;
+        }
     }
 
     /// A new tenant with its admin.

@@ -61,7 +61,7 @@ fn kefu() -> Command {
 pub struct TenantKeys {
     api_key: String,
     secret_key: String,
-    admin: Login,
+    pub admin: Login,
 }
 
 /// `kefu tenant create` on the database the nodes of `dir` use (`database`
@@ -353,6 +353,24 @@ impl Socket {
             }
         }
         pings
+    }
+
+    /// The close code the server sends within `limit`; fails if the socket
+    /// stays open or ends without one.
+    pub async fn close_code_within(mut self, limit: Duration) -> u16 {
+        let read = async {
+            loop {
+                match self.ws.next().await {
+                    Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                    Some(Ok(_)) => {}
+                    _ => return None,
+                }
+            }
+        };
+        tokio::time::timeout(limit, read)
+            .await
+            .unwrap_or_else(|_| panic!("the socket is still open after {limit:?}"))
+            .expect("a close frame")
     }
 
     /// A clean close: send a close frame and read until the server's answer.

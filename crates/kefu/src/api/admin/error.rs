@@ -133,7 +133,7 @@ impl From<Error> for AdminError {
             Error::TooLarge { field, reason } => {
                 Self::new(S::PAYLOAD_TOO_LARGE, 10004, Some(field), reason)
             }
-            Error::UnknownSession | Error::BadCredentials(_) => {
+            Error::UnknownSession | Error::SessionExpired | Error::BadCredentials(_) => {
                 Self::unauthorized("wrong account or password")
             }
             Error::AgentInactive => {

@@ -49,6 +49,8 @@ fn render(s: &TenantSettings) -> Value {
         "keep_transcripts": s.routing.keep_transcripts,
         "base": s.routing.base,
         "access_token_ttl": s.routing.access_token_ttl,
+        "session_idle_timeout": s.sessions.idle_timeout,
+        "session_lifetime": s.sessions.lifetime,
     }})
 }
 
@@ -101,6 +103,8 @@ pub async fn update(
         changes.custom_fields = Some(defs);
     }
     changes.routing = routing_changes(&f)?;
+    changes.session_idle_timeout = f.int("session_idle_timeout")?;
+    changes.session_lifetime = f.int("session_lifetime")?;
     let settings = state.engine.update_settings(&admin, changes).await?;
     Ok(Json(render(&settings)))
 }

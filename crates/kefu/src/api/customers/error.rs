@@ -57,7 +57,9 @@ impl From<Error> for CustomerError {
         let message = e.to_string();
         match e {
             Error::Invalid { .. } | Error::TooLarge { .. } => Self::invalid(message),
-            Error::UnknownSession => Self::unauthorized("the token is unknown or expired"),
+            Error::UnknownSession | Error::SessionExpired => {
+                Self::unauthorized("the token is unknown or expired")
+            }
             Error::BadCredentials(_) => Self::unauthorized(message),
             Error::AgentInactive | Error::Forbidden(_) => {
                 Self::new(S::FORBIDDEN, "forbidden", message)

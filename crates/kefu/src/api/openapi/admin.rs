@@ -353,7 +353,8 @@ pub fn operations() -> Vec<Op> {
                 "template": "您好，欢迎咨询！", "keep_transcripts": true } }))
             .error("400", "10002 an invalid value (`field` utc_offset, default_password, states, \
                 accepting, initial, custom_fields, routing_strategy, max_chats, timeout, \
-                template, config, keep_transcripts, base or access_token_ttl); 10012 a \
+                template, config, keep_transcripts, base, access_token_ttl, \
+                session_idle_timeout or session_lifetime); 10012 a \
                 plate_states key other than 1, 2, 3")
             .answer(schema_ref("SettingsEnvelope"), json!({ "settings": settings_example() })),
         call("get", "/api/v1/webhooks.json", "webhooks", "List webhooks (kefu's addition)",
@@ -488,6 +489,18 @@ fn custom_field_defs() -> Value {
     ])
 }
 
+fn session_idle() -> Value {
+    json!({ "type": "integer", "minimum": 300, "maximum": 31_536_000, "description": "seconds \
+        a session may go unused (no request, no open socket) before it ends; default 604800 \
+        (7 days); at most session_lifetime" })
+}
+
+fn session_lifetime() -> Value {
+    json!({ "type": "integer", "minimum": 300, "maximum": 31_536_000, "description": "seconds \
+        after it was issued that a session ends in any case; default 2592000 (30 days). A \
+        change applies to the tenant's existing sessions too" })
+}
+
 fn settings_example() -> Value {
     let states = json!({ "states": ["在线", "忙碌", "离开", "离线"], "accepting": "在线",
         "initial": "离线" });
@@ -495,7 +508,8 @@ fn settings_example() -> Value {
         "plate_states": { "1": states, "2": states, "3": states },
         "custom_fields": custom_field_defs(), "routing_strategy": "least_busy", "max_chats": 8,
         "timeout": 300, "template": "您好，欢迎咨询！", "config": {}, "keep_transcripts": true,
-        "base": "", "access_token_ttl": 7200 })
+        "base": "", "access_token_ttl": 7200, "session_idle_timeout": 604800,
+        "session_lifetime": 2592000 })
 }
 
 /// The dialect's error codes (`AdminError.code`), with their HTTP status.
@@ -955,7 +969,8 @@ fn settings_schemas() -> Value {
         })),
         "Settings": object(&["utc_offset", "default_password_set", "plate_states",
             "custom_fields", "routing_strategy", "max_chats", "timeout", "template", "config",
-            "keep_transcripts", "base", "access_token_ttl"], json!({
+            "keep_transcripts", "base", "access_token_ttl", "session_idle_timeout",
+            "session_lifetime"], json!({
             "utc_offset": { "type": "number", "description": "the tenant's time zone, hours \
                 east of UTC (default 8)" },
             "default_password_set": { "type": "boolean",
@@ -971,6 +986,8 @@ fn settings_schemas() -> Value {
             "keep_transcripts": keep_transcripts(),
             "base": base(),
             "access_token_ttl": token_ttl(),
+            "session_idle_timeout": session_idle(),
+            "session_lifetime": session_lifetime(),
         })),
         "SettingsInput": object(&[], json!({
             "utc_offset": { "type": "number", "minimum": -14, "maximum": 14, "description":
@@ -993,6 +1010,8 @@ fn settings_schemas() -> Value {
                     { "type": "string", "enum": ["0", "1"] }] },
             "base": base(),
             "access_token_ttl": number_or_text(token_ttl()),
+            "session_idle_timeout": number_or_text(session_idle()),
+            "session_lifetime": number_or_text(session_lifetime()),
         })),
         "SettingsRequest": wrap("settings", "SettingsInput"),
         "SettingsEnvelope": wrap("settings", "Settings"),

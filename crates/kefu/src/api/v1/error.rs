@@ -79,7 +79,9 @@ impl From<Error> for V1Error {
         let (http, code, field) = match &e {
             Error::Invalid { field, .. } => (S::BAD_REQUEST, 1002, Some(*field)),
             Error::TooLarge { field, .. } => (S::PAYLOAD_TOO_LARGE, 1004, Some(*field)),
-            Error::UnknownSession => (S::UNAUTHORIZED, 2001, Some("session")),
+            Error::UnknownSession | Error::SessionExpired => {
+                (S::UNAUTHORIZED, 2001, Some("session"))
+            }
             Error::BadCredentials(_) => (S::UNAUTHORIZED, 2002, None),
             Error::Forbidden(_) => (S::FORBIDDEN, 2003, None),
             Error::AgentInactive => (S::FORBIDDEN, 2004, Some("serv_id")),

@@ -104,13 +104,20 @@ async fn open(state: &SharedState, raw: &str, headers: &HeaderMap) -> Result<Sta
             "the cursor is ahead of this server's events; reconnect without it",
         ));
     }
-    let registration = state.hub.register(tenant, who, head).map_err(|refused| {
-        let why = match refused {
-            Refused::TenantFull => "the tenant has too many open sockets on this server",
-            Refused::UserFull => "this user has too many open sockets",
-        };
-        V1Error::new(StatusCode::TOO_MANY_REQUESTS, 2006, None, why)
-    })?;
+    let session = match &caller {
+        Caller::Customer(s) => s.token_hash.clone(),
+        Caller::Agent(a) => a.session.token_hash.clone(),
+    };
+    let registration = state
+        .hub
+        .register(tenant, who, session, head)
+        .map_err(|refused| {
+            let why = match refused {
+                Refused::TenantFull => "the tenant has too many open sockets on this server",
+                Refused::UserFull => "this user has too many open sockets",
+            };
+            V1Error::new(StatusCode::TOO_MANY_REQUESTS, 2006, None, why)
+        })?;
     Ok(Start {
         caller,
         registration,

@@ -30,6 +30,7 @@ const DELIVER_BATCH: usize = 64;
 const GOING_AWAY: u16 = 1001;
 const TOO_LARGE: u16 = 1009;
 const SLOW_CONSUMER: u16 = 4008;
+const SESSION_ENDED: u16 = 4001;
 /// How long a closing socket may take to say goodbye.
 const CLOSE_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -53,6 +54,9 @@ enum End {
     Shutdown,
     /// The client sent a frame over the size limit.
     TooLarge,
+    /// Its session ended: unbound, the agent's password changed or it went
+    /// to the recycle bin, or the session expired.
+    SessionEnded,
 }
 
 /// Whether a read failed because the client's frame was over the limit.
@@ -107,10 +111,12 @@ pub(super) async fn run(state: SharedState, ws: WebSocket, start: Start) {
         let mut heard = Instant::now();
         let mut beat = tokio::time::interval(limits.heartbeat);
         beat.reset();
+        let mut expiry = Box::pin(tokio::time::sleep_until(conn.expires_at()));
         loop {
             tokio::select! {
                 biased;
-                _ = conn.kick.kicked() => return Err(End::Slow),
+                _ = conn.kick.kicked() => return Err(conn.kicked_why()),
+                _ = &mut expiry => return Err(End::SessionEnded),
                 _ = closing.changed() => return Err(End::Shutdown),
                 out = registration.rx.recv() => match out {
                     Some(out) => {
@@ -140,6 +146,10 @@ pub(super) async fn run(state: SharedState, ws: WebSocket, start: Start) {
                     if heard.elapsed() > limits.heartbeat * 2 {
                         return Err(End::Silent);
                     }
+                    // The safety net of revocation (a signal lost with
+                    // Redis); also records the session's use.
+                    conn.still_holds().await?;
+                    expiry.as_mut().reset(conn.expires_at());
                     conn.write(Message::Ping(Vec::new().into()), Flush::Now).await?;
                 }
             }
@@ -152,6 +162,7 @@ pub(super) async fn run(state: SharedState, ws: WebSocket, start: Start) {
         End::Slow => Some((SLOW_CONSUMER, "too slow: event buffer full")),
         End::Shutdown => Some((GOING_AWAY, "the server is shutting down")),
         End::TooLarge => Some((TOO_LARGE, "a frame may be at most 64 KiB")),
+        End::SessionEnded => Some((SESSION_ENDED, "the session ended; sign in again")),
         End::Gone | End::Silent => None,
     };
     if let Some((code, reason)) = close {
@@ -165,6 +176,40 @@ pub(super) async fn run(state: SharedState, ws: WebSocket, start: Start) {
 }
 
 impl Conn {
+    /// Why the hub dropped this socket.
+    fn kicked_why(&self) -> End {
+        match self.kick.revoked() {
+            true => End::SessionEnded,
+            false => End::Slow,
+        }
+    }
+
+    /// When the session reaches its lifetime (its idle time never runs out
+    /// while the socket is open: the heartbeat records its use).
+    fn expires_at(&self) -> tokio::time::Instant {
+        let session = match &self.caller {
+            Caller::Customer(s) => s,
+            Caller::Agent(a) => &a.session,
+        };
+        let left = (session.terms.expires_at - crate::ids::now()).max(0.0);
+        tokio::time::Instant::now() + std::time::Duration::from_secs_f64(left.min(1e9))
+    }
+
+    async fn still_holds(&mut self) -> Result<(), End> {
+        match self.state.engine.still_holds(&self.caller).await {
+            Ok(caller) => {
+                self.caller = caller;
+                Ok(())
+            }
+            Err(crate::engine::Error::Storage(e)) => {
+                // The database is away for a moment: keep the socket.
+                tracing::debug!(error = %e, "cannot check a socket's session");
+                Ok(())
+            }
+            Err(_) => Err(End::SessionEnded),
+        }
+    }
+
     async fn hello(&mut self, heartbeat: u64) -> Result<(), End> {
         let body = match &self.caller {
             Caller::Customer(s) => live_body(
