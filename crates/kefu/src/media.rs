@@ -1,20 +1,40 @@
-//! Uploaded media (images, audio), stored content-addressed under the data
-//! folder: the same bytes uploaded twice are stored once, and a name can never
-//! point outside the media folder.
+//! Uploaded media (images, audio), stored per tenant under unguessable names
+//! in the data folder: `<tenant>/<32 random characters>.<ext>`, so nobody
+//! can test whether some file was ever uploaded (a content hash would
+//! answer that) and a name can never point outside the media folder.
+//!
+//! An image is accepted only if it decodes as a JPEG, fully, within a pixel
+//! budget (a few bytes can claim a huge picture); audio is told by its magic.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::ids::{random_token, sha256_hex};
+use tokio::sync::Semaphore;
+use zune_jpeg::zune_core::colorspace::ColorSpace;
+use zune_jpeg::zune_core::options::DecoderOptions;
+use zune_jpeg::JpegDecoder;
+
+use crate::ids::random_token;
 
 /// Largest image, decoded.
 pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 /// Largest audio clip, decoded.
 pub const MAX_AUDIO_BYTES: usize = 4 * 1024 * 1024;
+/// Largest side and area of an image, in pixels.
+pub const MAX_IMAGE_SIDE: usize = 8192;
+pub const MAX_IMAGE_PIXELS: usize = 24_000_000;
+/// Images decoded at once: each holds its picture (one byte per pixel) for
+/// a moment.
+const DECODING_AT_ONCE: usize = 2;
+/// Random characters of a stored name (about 190 bits).
+const NAME_CHARS: usize = 32;
+/// The file that says the media folder holds no file of the old layout.
+const MOVED_MARK: &str = ".per-tenant";
 
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
-    #[error("image must be a JPEG")]
-    NotJpeg,
+    #[error("image must be a JPEG that decodes: {0}")]
+    NotJpeg(String),
     #[error("audio must be AMR, MP3, AAC, M4A, OGG or WAV")]
     UnknownAudio,
     #[error("larger than {limit} bytes")]
@@ -26,67 +46,169 @@ pub enum MediaError {
 #[derive(Clone, Debug)]
 pub struct MediaStore {
     root: PathBuf,
+    decoding: Arc<Semaphore>,
+}
+
+/// A stored file: its bytes and content type.
+pub struct Media {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
 }
 
 impl MediaStore {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            decoding: Arc::new(Semaphore::new(DECODING_AT_ONCE)),
+        }
     }
 
-    /// Stores a JPEG and returns its name (`<sha256>.jpg`).
-    pub async fn put_image(&self, bytes: &[u8]) -> Result<String, MediaError> {
+    /// Stores a JPEG of `tenant_id` and returns its path (`<tenant>/<name>.jpg`).
+    pub async fn put_image(&self, tenant_id: i64, bytes: Vec<u8>) -> Result<String, MediaError> {
         if bytes.len() > MAX_IMAGE_BYTES {
             return Err(MediaError::TooLarge {
                 limit: MAX_IMAGE_BYTES,
             });
         }
-        // SOI marker then the first segment marker; anything else is not JPEG.
-        if bytes.len() < 4 || bytes[..3] != [0xFF, 0xD8, 0xFF] {
-            return Err(MediaError::NotJpeg);
-        }
-        self.put(bytes, "jpg").await
+        let bytes = {
+            let _turn =
+                self.decoding.acquire().await.map_err(|_| {
+                    MediaError::Io(std::io::Error::other("the media store is closing"))
+                })?;
+            tokio::task::spawn_blocking(move || check_jpeg(&bytes).map(|()| bytes))
+                .await
+                .map_err(|e| MediaError::Io(std::io::Error::other(e)))??
+        };
+        self.put(tenant_id, &bytes, "jpg").await
     }
 
-    /// Stores an audio clip and returns its name (`<sha256>.<ext>`).
-    pub async fn put_audio(&self, bytes: &[u8]) -> Result<String, MediaError> {
+    /// Stores an audio clip of `tenant_id` and returns its path.
+    pub async fn put_audio(&self, tenant_id: i64, bytes: &[u8]) -> Result<String, MediaError> {
         if bytes.len() > MAX_AUDIO_BYTES {
             return Err(MediaError::TooLarge {
                 limit: MAX_AUDIO_BYTES,
             });
         }
         let ext = audio_extension(bytes).ok_or(MediaError::UnknownAudio)?;
-        self.put(bytes, ext).await
+        self.put(tenant_id, bytes, ext).await
     }
 
-    /// Reads a stored file by name; `None` for a name that was never issued.
-    pub async fn get(&self, name: &str) -> Option<(Vec<u8>, &'static str)> {
-        let (hash, ext) = name.split_once('.')?;
+    /// Reads a stored file by its path; `None` for a path never issued.
+    pub async fn get(&self, tenant: &str, name: &str) -> Option<Media> {
+        let tenant: i64 = tenant.parse().ok().filter(|t| *t > 0)?;
+        let (stem, ext) = name.split_once('.')?;
         let content_type = content_type(ext)?;
-        if hash.len() != 64 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        if stem.len() != NAME_CHARS || !stem.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return None;
         }
-        let bytes = tokio::fs::read(self.path_of(hash, ext)).await.ok()?;
-        Some((bytes, content_type))
+        let bytes = tokio::fs::read(self.path_of(tenant, stem, ext))
+            .await
+            .ok()?;
+        Some(Media {
+            bytes,
+            content_type,
+        })
     }
 
-    async fn put(&self, bytes: &[u8], ext: &str) -> Result<String, MediaError> {
-        let hash = sha256_hex(bytes);
-        let path = self.path_of(&hash, ext);
-        if tokio::fs::try_exists(&path).await? {
-            return Ok(format!("{hash}.{ext}"));
-        }
+    async fn put(&self, tenant_id: i64, bytes: &[u8], ext: &str) -> Result<String, MediaError> {
+        let stem = random_token(NAME_CHARS);
+        let path = self.path_of(tenant_id, &stem, ext);
         let dir = path.parent().expect("media paths have a parent folder");
         tokio::fs::create_dir_all(dir).await?;
         // Write then rename, so a reader never sees half a file.
         let tmp = dir.join(format!(".{}.tmp", random_token(12)));
         tokio::fs::write(&tmp, bytes).await?;
         tokio::fs::rename(&tmp, &path).await?;
-        Ok(format!("{hash}.{ext}"))
+        Ok(format!("{tenant_id}/{stem}.{ext}"))
     }
 
-    fn path_of(&self, hash: &str, ext: &str) -> PathBuf {
-        self.root.join(&hash[..2]).join(format!("{hash}.{ext}"))
+    /// Whether files still lie in the layout before per-tenant names
+    /// (`<hh>/<sha256>.<ext>`, shared by all tenants): until the one-time
+    /// move marks the folder done.
+    pub async fn has_legacy_layout(&self) -> bool {
+        tokio::fs::try_exists(&self.root).await.unwrap_or(false)
+            && !tokio::fs::try_exists(self.root.join(MOVED_MARK))
+                .await
+                .unwrap_or(false)
     }
+
+    /// A file of the old layout, by its old name.
+    pub async fn read_legacy(&self, name: &str) -> Option<(Vec<u8>, String)> {
+        let (hash, ext) = legacy_name(name)?;
+        let bytes = tokio::fs::read(self.root.join(&hash[..2]).join(name))
+            .await
+            .ok()?;
+        Some((bytes, ext.to_owned()))
+    }
+
+    /// Stores `bytes` of a moved file for `tenant_id`; its new path.
+    pub async fn store_moved(
+        &self,
+        tenant_id: i64,
+        bytes: &[u8],
+        ext: &str,
+    ) -> Result<String, MediaError> {
+        self.put(tenant_id, bytes, ext).await
+    }
+
+    /// Deletes every file of the old layout and marks the folder done.
+    pub async fn finish_legacy_move(&self) -> Result<(), MediaError> {
+        let mut dirs = tokio::fs::read_dir(&self.root).await?;
+        while let Some(dir) = dirs.next_entry().await? {
+            let is_legacy_dir = dir.file_name().len() == 2 && dir.file_type().await?.is_dir();
+            if !is_legacy_dir {
+                continue;
+            }
+            let mut files = tokio::fs::read_dir(dir.path()).await?;
+            while let Some(file) = files.next_entry().await? {
+                let name = file.file_name();
+                if name.to_str().and_then(legacy_name).is_some() {
+                    tokio::fs::remove_file(file.path()).await?;
+                }
+            }
+        }
+        tokio::fs::write(self.root.join(MOVED_MARK), b"per-tenant media names\n").await?;
+        Ok(())
+    }
+
+    fn path_of(&self, tenant_id: i64, stem: &str, ext: &str) -> PathBuf {
+        self.root
+            .join(tenant_id.to_string())
+            .join(&stem[..2])
+            .join(format!("{stem}.{ext}"))
+    }
+}
+
+/// Decodes the whole picture (to grey, to spend a byte per pixel), after
+/// its header says it is within the budget.
+fn check_jpeg(bytes: &[u8]) -> Result<(), MediaError> {
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(MAX_IMAGE_SIDE)
+        .set_max_height(MAX_IMAGE_SIDE)
+        .jpeg_set_out_colorspace(ColorSpace::Luma);
+    let mut decoder = JpegDecoder::new_with_options(bytes, options);
+    let bad = |e: zune_jpeg::errors::DecodeErrors| MediaError::NotJpeg(e.to_string());
+    decoder.decode_headers().map_err(bad)?;
+    let info = decoder
+        .info()
+        .ok_or_else(|| MediaError::NotJpeg("no image header".into()))?;
+    if usize::from(info.width) * usize::from(info.height) > MAX_IMAGE_PIXELS {
+        return Err(MediaError::NotJpeg(format!(
+            "{}×{} pixels is more than {MAX_IMAGE_PIXELS}",
+            info.width, info.height
+        )));
+    }
+    decoder.decode().map_err(bad)?;
+    Ok(())
+}
+
+/// An old-layout name, `<sha256 hex>.<ext>`, as (hash, ext).
+fn legacy_name(name: &str) -> Option<(&str, &str)> {
+    let (hash, ext) = name.split_once('.')?;
+    content_type(ext)?;
+    (hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .then_some((hash, ext))
 }
 
 fn audio_extension(bytes: &[u8]) -> Option<&'static str> {
@@ -127,6 +249,8 @@ fn content_type(ext: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    const JPEG: &[u8] = include_bytes!("../tests/fixtures/tiny.jpg");
+
     #[test]
     fn audio_formats_are_told_by_their_magic() {
         assert_eq!(audio_extension(b"#!AMR\n...."), Some("amr"));
@@ -137,27 +261,46 @@ mod tests {
         assert_eq!(audio_extension(b"hello"), None);
     }
 
+    #[test]
+    fn only_whole_jpegs_within_the_budget_pass() {
+        assert!(check_jpeg(JPEG).is_ok());
+        // JPEG's first bytes and nothing after them.
+        assert!(check_jpeg(&[0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]).is_err());
+        // A real JPEG cut short.
+        assert!(check_jpeg(&JPEG[..JPEG.len() / 2]).is_err());
+        assert!(check_jpeg(include_bytes!("../tests/fixtures/tiny.png")).is_err());
+        // The same picture, claiming 8000×8000 in its frame header.
+        let mut huge = JPEG.to_vec();
+        let sof = huge
+            .windows(2)
+            .position(|w| w == [0xFF, 0xC0])
+            .expect("a baseline frame header");
+        huge[sof + 5..sof + 9].copy_from_slice(&[0x1F, 0x40, 0x1F, 0x40]);
+        assert!(check_jpeg(&huge).is_err());
+    }
+
     #[tokio::test]
-    async fn images_are_checked_and_stored_once_by_content() {
+    async fn files_are_stored_per_tenant_under_fresh_names() {
         let dir = std::env::temp_dir().join(format!("kefu-media-{}", random_token(8)));
         let media = MediaStore::new(&dir);
+        let first = media.put_image(7, JPEG.to_vec()).await.unwrap();
+        let second = media.put_image(7, JPEG.to_vec()).await.unwrap();
+        assert_ne!(first, second, "the same bytes get another name");
+        let (tenant, name) = first.split_once('/').unwrap();
+        assert_eq!(tenant, "7");
+        let got = media.get(tenant, name).await.unwrap();
+        assert_eq!(got.bytes, JPEG);
+        assert_eq!(got.content_type, "image/jpeg");
+        assert!(media.get("8", name).await.is_none(), "another tenant's");
+        assert!(media.get("7", "../../etc/passwd.jpg").await.is_none());
+        assert!(media
+            .get("7", &name.replace(".jpg", ".exe"))
+            .await
+            .is_none());
         assert!(matches!(
-            media.put_image(b"GIF89a....").await,
-            Err(MediaError::NotJpeg)
-        ));
-        let big = vec![0xFF; MAX_IMAGE_BYTES + 1];
-        assert!(matches!(
-            media.put_image(&big).await,
+            media.put_image(7, vec![0xFF; MAX_IMAGE_BYTES + 1]).await,
             Err(MediaError::TooLarge { .. })
         ));
-        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3];
-        let name = media.put_image(&jpeg).await.unwrap();
-        assert_eq!(media.put_image(&jpeg).await.unwrap(), name);
-        let (bytes, content_type) = media.get(&name).await.unwrap();
-        assert_eq!(bytes, jpeg);
-        assert_eq!(content_type, "image/jpeg");
-        assert!(media.get("../../etc/passwd.jpg").await.is_none());
-        assert!(media.get(&name.replace(".jpg", ".exe")).await.is_none());
         std::fs::remove_dir_all(dir).ok();
     }
 }

@@ -336,7 +336,11 @@ async fn customer_view(app: &TestApp, a: &Answer) -> (i64, String) {
 /// its agent, or its place.
 async fn where_is(desk: &Desk<'_>, a: &Answer) -> (String, i64) {
     assert!(a.visitor, "only visitors resume: {a:?}");
-    let form = [("api_key", desk.t.api_key.as_str()), ("group_id", &a.rid)];
+    let form = [
+        ("api_key", desk.t.api_key.as_str()),
+        ("group_id", &a.rid),
+        ("token", &a.token),
+    ];
     let (status, body) = desk.app.post("/customers/client_connect", &form).await;
     assert_eq!(status, 200, "client_connect: {body}");
     assert_eq!(body["rid"], a.rid.as_str(), "the same conversation: {body}");

@@ -345,29 +345,77 @@ async fn client_connect_answers_a_visitor_and_resumes_its_room(app: TestApp) {
     let visitor = customer_of_visit(&first);
     assert_eq!(app.customer_says(&visitor, rid, "第一句").await.0, 200);
 
-    // Back with its group_id (in any case): the same room and customer, a new token.
+    // Back with its group_id (in any case) and its own token: the same room,
+    // customer and token.
     let upper = rid.to_ascii_uppercase();
-    let back = visit(&app, &[("api_key", &t.api_key), ("group_id", &upper)]).await;
+    let form = [
+        ("api_key", t.api_key.as_str()),
+        ("group_id", upper.as_str()),
+    ];
+    let r = call(
+        &app,
+        Method::POST,
+        "/customers/client_connect",
+        Some(first_token),
+        &form,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let back = r.body;
     assert_eq!(keys(&back), VISIT_KEYS);
-    for field in ["rid", "id", "user_id", "customer_name", "group_name"] {
+    for field in [
+        "rid",
+        "id",
+        "user_id",
+        "customer_name",
+        "group_name",
+        "token",
+    ] {
         assert_eq!(back[field], first[field], "{field}");
     }
-    let back_token = back["token"].as_str().unwrap();
-    assert_eq!(back_token.len(), 43);
-    assert_ne!(back_token, first_token);
-    for token in [first_token, back_token] {
-        let history = history_message(&app, token, rid).await;
-        assert_eq!(texts(&history), ["第一句"], "with token {token}");
-    }
-    let again = Customer {
-        user_id: visitor.user_id.clone(),
-        session: back_token.to_owned(),
-    };
-    assert_eq!(app.customer_says(&again, rid, "第二句").await.0, 200);
+    // The token may come as a form field too.
+    let with_field = visit(
+        &app,
+        &[
+            ("api_key", &t.api_key),
+            ("group_id", rid),
+            ("token", first_token),
+        ],
+    )
+    .await;
+    assert_eq!(with_field["rid"], rid);
+    assert_eq!(app.customer_says(&visitor, rid, "第二句").await.0, 200);
     assert_eq!(
         texts(&history_message(&app, first_token, rid).await),
         ["第一句", "第二句"]
     );
+
+    // The rid and the public api_key alone get nothing; nor does another
+    // visitor's token: that visitor gets a room of its own.
+    let r = call(&app, Method::POST, "/customers/client_connect", None, &form).await;
+    assert_error(&r, 401, UNAUTHORIZED);
+    let stranger = visit(&app, &[("api_key", &t.api_key)]).await;
+    let stranger_token = stranger["token"].as_str().unwrap();
+    let r = call(
+        &app,
+        Method::POST,
+        "/customers/client_connect",
+        Some(stranger_token),
+        &form,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_ne!(r.body["rid"], rid, "{}", r.body);
+    assert_ne!(r.body["user_id"], first["user_id"], "{}", r.body);
+    let r = call(
+        &app,
+        Method::POST,
+        "/customers/client_connect",
+        Some(&"x".repeat(43)),
+        &form,
+    )
+    .await;
+    assert_error(&r, 401, UNAUTHORIZED);
 
     // The tenant's settings, an accepting agent, and a department.
     put_settings(
@@ -398,7 +446,15 @@ async fn client_connect_answers_a_visitor_and_resumes_its_room(app: TestApp) {
     // visitor (any department) went to Wang when Wang came online.
     assert_eq!(served["agent_id"], "");
     assert_eq!(served["wait"], 1);
-    let back = visit(&app, &[("api_key", &t.api_key), ("group_id", rid)]).await;
+    let back = visit(
+        &app,
+        &[
+            ("api_key", &t.api_key),
+            ("group_id", rid),
+            ("token", first_token),
+        ],
+    )
+    .await;
     assert_eq!(back["agent_id"], "cv_wang");
     assert_eq!(back["wait"], 0);
 }
@@ -411,8 +467,23 @@ async fn client_connect_starts_over_and_checks_its_parameters(app: TestApp) {
     let first = visit(&app, &[("api_key", &t.api_key)]).await;
     let rid = first["rid"].as_str().unwrap().to_owned();
 
+    let token = first["token"].as_str().unwrap();
+    let with_token = |api_key: &str, group_id: &str| {
+        let form = [
+            ("api_key", api_key.to_owned()),
+            ("group_id", group_id.to_owned()),
+        ];
+        let app = &app;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = call(app, Method::POST, path, Some(token), &form).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            r.body
+        }
+    };
+
     // Another tenant's room: a new visitor of that other tenant.
-    let foreign = visit(&app, &[("api_key", &other.api_key), ("group_id", &rid)]).await;
+    let foreign = with_token(&other.api_key, &rid).await;
     assert_ne!(foreign["rid"], rid.as_str());
     assert_ne!(foreign["user_id"], first["user_id"]);
     let other_agent = app.agent(&other, "cs_other", false).await;
@@ -423,28 +494,28 @@ async fn client_connect_starts_over_and_checks_its_parameters(app: TestApp) {
 
     // An unknown room: a new visitor.
     let unknown = "0123456789abcdef01234567";
-    let fresh = visit(&app, &[("api_key", &t.api_key), ("group_id", unknown)]).await;
+    let fresh = with_token(&t.api_key, unknown).await;
     assert_ne!(fresh["rid"], unknown);
     assert_ne!(fresh["rid"], rid.as_str());
     assert_ne!(fresh["user_id"], first["user_id"]);
 
     // A finished room: a new visitor too.
-    let token = first["token"].as_str().unwrap();
     let r = shutdown(&app, token, &rid).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let after = visit(&app, &[("api_key", &t.api_key), ("group_id", &rid)]).await;
+    let after = with_token(&t.api_key, &rid).await;
     assert_ne!(after["rid"], rid.as_str());
     assert_ne!(after["user_id"], first["user_id"]);
     assert_ne!(after["id"], first["id"]);
 
-    // Only visitors resume: the rid of a backend-connected customer or of a
-    // seed 003 question, with the public api_key, never yields their session.
+    // The rid of a backend-connected customer or of a seed 003 question,
+    // with the public api_key and a visitor's token, never yields their
+    // session.
     let known = connect(&app, &access_token(&app, &t).await, "known").await;
     let question = app
         .ask(&app.customer(&t, "u-known").await, "私密问题")
         .await;
     for room in [known["rid"].as_str().unwrap(), question.as_str()] {
-        let taken = visit(&app, &[("api_key", &t.api_key), ("group_id", room)]).await;
+        let taken = with_token(&t.api_key, room).await;
         assert_ne!(taken["rid"], room, "{taken}");
         assert_ne!(taken["token"], known["token"]);
         assert!(taken["customer_name"].as_str().unwrap().starts_with("访客"));
@@ -458,7 +529,7 @@ async fn client_connect_starts_over_and_checks_its_parameters(app: TestApp) {
     assert_error(&r, 400, PARAMS_INVALID);
     for group_id in ["xyz", "0123456789abcdef0123456", "0123456789abcdef0123456z"] {
         let form = [("api_key", t.api_key.as_str()), ("group_id", group_id)];
-        let r = call(&app, Method::POST, path, None, &form).await;
+        let r = call(&app, Method::POST, path, Some(token), &form).await;
         assert_error(&r, 400, PARAMS_INVALID);
     }
     let foreign_group = create_group(&app, &other, "外部").await.to_string();

@@ -312,11 +312,7 @@ async fn images_and_audio_are_stored_and_served_back(app: TestApp) {
     let t = app.tenant("Acme").await;
     let dan = app.customer(&t, "dan").await;
     let q = app.ask(&dan, "截图").await;
-    let jpeg: Vec<u8> = [
-        &[0xFF, 0xD8, 0xFF, 0xE0][..],
-        &(0..=255).collect::<Vec<u8>>(),
-    ]
-    .concat();
+    let jpeg = include_bytes!("fixtures/tiny.jpg").to_vec();
     let (status, body) = app
         .post(
             &format!("/v1/question/{q}/message/send_image"),
@@ -374,7 +370,7 @@ async fn images_and_audio_are_stored_and_served_back(app: TestApp) {
         .1;
     assert_eq!(pending["questions"][0]["last_mess_text"], "[语音]");
     let missing = app
-        .get(&format!("/v1/media/{}.jpg", "0".repeat(64)), &[])
+        .get(&format!("/v1/media/{}/{}.jpg", t.id, "a".repeat(32)), &[])
         .await;
     assert_v1_error(&missing, 404, 3005, None);
 }

@@ -200,7 +200,7 @@ fn v1_json_answers_say_status_200_and_errors_use_v1_error() {
             );
         }
     }
-    let media = &doc["paths"]["/v1/media/{name}"]["get"]["responses"]["200"]["content"];
+    let media = &doc["paths"]["/v1/media/{tenant}/{name}"]["get"]["responses"]["200"]["content"];
     assert!(media["image/jpeg"].is_object() && media["audio/mpeg"].is_object());
     let page = &doc["paths"]["/v1/user"]["get"]["responses"]["200"]["content"];
     assert!(page["text/html"].is_object());
@@ -264,6 +264,7 @@ async fn every_documented_operation_answers_from_a_handler() {
             .replace("{item_id}", "0123456789abcdef01234567")
             .replace("{serv_id}", "nobody")
             .replace("{user_id}", "nobody")
+            .replace("{tenant}", "1")
             .replace("{name}", "missing.jpg")
             .replace("{id}", "1");
         let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");

@@ -84,6 +84,12 @@ async fn a_burst_fills_every_agent_and_the_queue_drains_oldest_first(app: TestAp
     for task in tasks {
         answers.push(task.await.unwrap());
     }
+    for a in answers.iter().filter(|a| is_visitor(a)) {
+        desk.visitor_tokens
+            .lock()
+            .unwrap()
+            .insert(text(&a["rid"]), text(&a["token"]));
+    }
 
     // 50 served, exactly 5 per agent; 150 waiting at places 1..=150.
     let mut serving: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -788,6 +794,10 @@ impl Desk<'_> {
         }
         let (status, body) = self.app.post("/customers/client_connect", &form).await;
         assert_eq!(status, 200, "client_connect: {body}");
+        self.visitor_tokens
+            .lock()
+            .unwrap()
+            .insert(text(&body["rid"]), text(&body["token"]));
         body
     }
 
@@ -803,14 +813,19 @@ impl Desk<'_> {
         text(&answer["rid"])
     }
 
-    /// `client_connect` with a visitor's `group_id`: the same (unfinished)
-    /// conversation back, as it stands.
+    /// `client_connect` with a visitor's `group_id` and token: the same
+    /// (unfinished) conversation back, as it stands.
     async fn visit(&self, rid: &str) -> Value {
+        let token = self.visitor_tokens.lock().unwrap()[rid].clone();
         let (status, body) = self
             .app
             .post(
                 "/customers/client_connect",
-                &[("api_key", &self.t.api_key), ("group_id", rid)],
+                &[
+                    ("api_key", &self.t.api_key),
+                    ("group_id", rid),
+                    ("token", &token),
+                ],
             )
             .await;
         assert_eq!(status, 200, "client_connect: {body}");

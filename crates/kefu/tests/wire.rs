@@ -20,6 +20,7 @@ on_every_backend!(
     nul_characters_are_refused_with_a_clear_400,
     question_lines_hold_no_null,
     agent_search_folds_case_beyond_ascii,
+    links_users_supply_are_http_only,
 );
 
 const JPEG: &[u8] = include_bytes!("fixtures/tiny.jpg");
@@ -492,4 +493,44 @@ async fn agent_search_folds_case_beyond_ascii(app: TestApp) {
     assert_eq!(put.status, 200, "{}", put.body);
     assert_eq!(search("name:ölgemälde").await, vec![zoe]);
     assert_eq!(search("name:zoë").await, Vec::<i64>::new());
+}
+
+/// An avatar is shown as a picture by agent apps: only http(s) links.
+async fn links_users_supply_are_http_only(app: TestApp) {
+    let t = app.tenant("Acme").await;
+    let mint = |avatar: &str| {
+        let form = [
+            ("api_key", t.api_key.clone()),
+            ("secret_key", t.secret_key.clone()),
+            ("user_id", "hana".to_owned()),
+            ("avatar", avatar.to_owned()),
+        ];
+        let app = &app;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post("/v1/session", &form).await
+        }
+    };
+    for bad in [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://files.example.com/a.png",
+        "//evil.example.com/a.png",
+    ] {
+        assert_v1_error(&mint(bad).await, 400, 1002, Some("avatar"));
+    }
+    let (status, body) = mint("https://cdn.example.com/hana.png").await;
+    assert_eq!(status, 200, "{body}");
+    let hana = common::Customer {
+        user_id: "hana".into(),
+        session: body["session"].as_str().unwrap().to_owned(),
+    };
+    app.ask(&hana, "help").await;
+    let ma = app.agent(&t, "ma", false).await;
+    let pending = app.pending(&ma).await;
+    assert_eq!(
+        pending["questions"][0]["user_image_url"],
+        "https://cdn.example.com/hana.png"
+    );
 }

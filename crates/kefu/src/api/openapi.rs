@@ -382,7 +382,8 @@ fn operations() -> Vec<Op> {
             .ok(message_id()),
         op("post", "/v1/question/{question_id}/message/send_image", "message",
             "发送问题聊天图片消息 / Send an image message",
-            &format!("{SEND} `image` is a base64 JPEG of at most 2 MiB."))
+            &format!("{SEND} `image` is a base64 JPEG of at most 2 MiB that decodes whole \
+                (at most 8192 pixels a side, 24 megapixels); in a multipart form, a file part."))
             .body("SendImageRequest").by(BOUND).fail("404", NO_QUESTION).fail("409", SENDING)
             .fail("413", "1004 图片过大 / image or body too large")
             .ok(extend(message_id(), json!({ "image_url": url("图片url / image URL") }))),
@@ -393,8 +394,12 @@ fn operations() -> Vec<Op> {
             .body("SendAudioRequest").by(BOUND).fail("404", NO_QUESTION).fail("409", SENDING)
             .fail("413", "1004 语音过大 / audio or body too large")
             .ok(extend(message_id(), json!({ "audio_url": url("语音url / audio URL") }))),
-        op("get", "/v1/media/{name}", "message", "媒体文件 / An uploaded image or audio clip",
-            "Anyone with the URL, no credential. Names are content hashes: cacheable for good.")
+        op("get", "/v1/media/{tenant}/{name}", "message",
+            "媒体文件 / An uploaded image or audio clip",
+            "Anyone with the URL, no credential. Each upload gets a fresh random name in its \
+            tenant's folder (nobody can test whether some file was ever uploaded), so a file \
+            never changes: cacheable for good. Answered with `X-Content-Type-Options: nosniff`, \
+            `Content-Disposition: inline` and a sandboxing Content-Security-Policy.")
             .fail("404", "3005 文件不存在 / media not found")
             .respond("200", "图片或语音 / image/jpeg or audio/*", media_types()),
         user_list("/v1/user/{user_id}/waits",
@@ -652,8 +657,10 @@ fn parameters() -> Value {
         "path_user_id": path("user_id", text(1, 64, "用户id / user id"), "用户id / user id"),
         "path_template_id": path("template_id", schema_ref("Id"), "模板id / template id"),
         "path_item_id": path("item_id", schema_ref("Id"), "快速回答id / item id"),
+        "path_tenant": path("tenant", json!({ "type": "string", "pattern": "^[1-9][0-9]*$" }),
+            "租户 / the tenant's folder in image_url or audio_url"),
         "path_name": path("name", json!({ "type": "string",
-            "pattern": "^[0-9a-f]{64}\\.(jpg|amr|mp3|aac|m4a|ogg|wav)$" }),
+            "pattern": "^[A-Za-z0-9]{32}\\.(jpg|amr|mp3|aac|m4a|ogg|wav)$" }),
             "文件名 / the file name in image_url or audio_url"),
     })
 }

@@ -13,6 +13,7 @@ use super::passwords::{self, Stored};
 use super::tenants::validate_account;
 use super::throttle::ThrottleKey;
 use super::{Engine, Error, Result};
+use crate::domain::link::validate_link;
 use crate::ids::{new_id, now, random_token, sha256_hex};
 use crate::realtime::Revoked;
 use crate::storage::{AgentRow, CustomerRow, SessionRow, SessionTerms, TenantRow};
@@ -155,6 +156,12 @@ impl Engine {
         check_len("user_id", new.user_id, 1, MAX_USER_ID)?;
         check_len("name", new.name, 0, MAX_USER_NAME)?;
         check_len("avatar", new.avatar_url, 0, MAX_AVATAR_URL)?;
+        if !new.avatar_url.is_empty() {
+            // Shown as a picture by agent apps and the console: never a
+            // javascript: or data: link.
+            validate_link(new.avatar_url)
+                .map_err(|why| Error::invalid("avatar", format!("avatar {why}")))?;
+        }
         if let Some(identify) = new.identify {
             check_len("identify", identify, 1, MAX_IDENTIFY)?;
         }

@@ -17,6 +17,12 @@ const ACCESS_TOKEN_LEN: usize = 43;
 /// Longest customer name `connect` takes.
 pub const MAX_CUSTOMER_NAME: usize = 64;
 
+/// A visitor's earlier conversation, and the token that proves it its own.
+pub struct Resume<'a> {
+    pub group_id: &'a str,
+    pub token: Option<&'a str>,
+}
+
 /// A customer connected to the service: who it is, its token (shown once),
 /// its conversation, and what the widget needs.
 #[derive(Clone, Debug)]
@@ -85,15 +91,16 @@ impl Engine {
         self.open_for_new_customer(customer, department_id).await
     }
 
-    /// `client_connect`: an anonymous visitor of the tenant's web page. With
-    /// its earlier `group_id` (a visitor's conversation not yet finished) it
-    /// gets that conversation back, under a new token; else a new visitor
-    /// starts one. Only visitors' conversations resume this way: a rid and the
-    /// public api_key must never yield the session of a known customer.
+    /// `client_connect`: an anonymous visitor of the tenant's web page. To
+    /// resume its conversation (`group_id`) it shows its own token, the
+    /// secret the widget keeps: the conversation comes back, under that same
+    /// token, if it is the token's customer's and not finished; else a new
+    /// visitor starts a new one. A `group_id` without a token is refused: a
+    /// rid and the public api_key never yield a conversation.
     pub async fn client_connect(
         &self,
         api_key: &str,
-        group_id: Option<&str>,
+        resume: Option<Resume<'_>>,
         department_id: Option<i64>,
     ) -> Result<Connected> {
         let tenant = self
@@ -101,36 +108,38 @@ impl Engine {
             .tenant_by_api_key(api_key)
             .await?
             .ok_or(Error::BadCredentials("unknown api_key"))?;
-        let earlier = match group_id {
-            Some(id) => self.store.conversation(tenant.id, id).await?,
-            None => None,
+        if let Some(Resume { group_id, token }) = resume {
+            let token = token.ok_or(Error::BadCredentials(
+                "resuming a conversation (group_id) takes the visitor's token",
+            ))?;
+            let session = self.customer_session(token).await?;
+            let own = match session.tenant_id == tenant.id {
+                true => self.store.conversation(tenant.id, group_id).await?,
+                false => None,
+            }
+            .filter(|c| c.customer_id == session.customer_id)
+            .filter(|c| c.state().status != Status::Finished);
+            if let Some(conversation) = own {
+                let customer = self
+                    .store
+                    .customer(tenant.id, &conversation.customer_id)
+                    .await?
+                    .ok_or(Error::NotFound(Entity::User))?;
+                let routed = self.routed(tenant.id, &conversation.id).await?;
+                return self
+                    .connected(customer, token.to_owned(), routed, None)
+                    .await;
+            }
         }
-        .filter(|c| c.state().status != Status::Finished);
-        let resumed = match earlier {
-            Some(conversation) => self
-                .store
-                .customer(tenant.id, &conversation.customer_id)
-                .await?
-                .filter(|customer| customer.visitor)
-                .map(|customer| (conversation, customer)),
-            None => None,
+        let visitor = CustomerRow {
+            id: new_id(),
+            tenant_id: tenant.id,
+            user_id: uuid_v4(),
+            name: format!("访客{}", random_token(6)),
+            avatar_url: String::new(),
+            visitor: true,
         };
-        let Some((conversation, customer)) = resumed else {
-            let visitor = CustomerRow {
-                id: new_id(),
-                tenant_id: tenant.id,
-                user_id: uuid_v4(),
-                name: format!("访客{}", random_token(6)),
-                avatar_url: String::new(),
-                visitor: true,
-            };
-            return self.open_for_new_customer(visitor, department_id).await;
-        };
-        let token = self
-            .issue_session(tenant.id, &customer.id, None, CUSTOMER_TOKEN_LEN)
-            .await?;
-        let routed = self.routed(tenant.id, &conversation.id).await?;
-        self.connected(customer, token, routed, None).await
+        self.open_for_new_customer(visitor, department_id).await
     }
 
     /// `shutdown_service`: the customer closes its conversation; its history

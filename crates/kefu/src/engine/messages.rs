@@ -60,7 +60,7 @@ impl Engine {
             }
             Err(refused) => return Err(refused.into()),
         };
-        let body = self.store_upload(upload).await?;
+        let body = self.store_upload(question.tenant_id, upload).await?;
         let mut message = new_message(&question, sender.clone(), body, client_msg_id);
         let mut question = question;
         for _ in 0..MAX_ATTEMPTS {
@@ -144,7 +144,43 @@ impl Engine {
         }
     }
 
-    async fn store_upload(&self, upload: Upload) -> Result<Body> {
+    /// Moves media stored before per-tenant names (one shared content-hash
+    /// folder, where anyone could test whether a file was ever uploaded)
+    /// into their tenants' folders under fresh names, then deletes the old
+    /// files. Runs once, at start-up; returns how many messages it moved.
+    pub async fn move_legacy_media(&self) -> Result<usize> {
+        if !self.media.has_legacy_layout().await {
+            return Ok(0);
+        }
+        let mut moved = 0;
+        loop {
+            let batch = self.store.legacy_media(500).await?;
+            if batch.is_empty() {
+                break;
+            }
+            for (tenant_id, id, path) in batch {
+                let to = match self.media.read_legacy(&path).await {
+                    Some((bytes, ext)) => self
+                        .media
+                        .store_moved(tenant_id, &bytes, &ext)
+                        .await
+                        .map_err(|e| media_error("media", e))?,
+                    // Lost before this move: keep the path it had (a 404).
+                    None => format!("{tenant_id}/missing-{path}"),
+                };
+                if self.store.move_media(tenant_id, &id, &path, &to).await? {
+                    moved += 1;
+                }
+            }
+        }
+        self.media
+            .finish_legacy_move()
+            .await
+            .map_err(|e| media_error("media", e))?;
+        Ok(moved)
+    }
+
+    async fn store_upload(&self, tenant_id: i64, upload: Upload) -> Result<Body> {
         Ok(match upload {
             Upload::Text(text) => {
                 validate_text(&text).map_err(|why| Error::invalid("text", why))?;
@@ -153,7 +189,7 @@ impl Engine {
             Upload::Image(bytes) => Body::Image {
                 path: self
                     .media
-                    .put_image(&bytes)
+                    .put_image(tenant_id, bytes)
                     .await
                     .map_err(|e| media_error("image", e))?,
             },
@@ -167,7 +203,7 @@ impl Engine {
                 Body::Audio {
                     path: self
                         .media
-                        .put_audio(&bytes)
+                        .put_audio(tenant_id, &bytes)
                         .await
                         .map_err(|e| media_error("audio", e))?,
                     len_secs,

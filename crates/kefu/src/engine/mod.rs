@@ -23,7 +23,7 @@ mod webhooks;
 pub use agents::{current_state, Admin, AgentChanges, AgentView};
 pub use auth::{AgentCtx, Caller, NewCustomer, SessionCtx, CUSTOMER_TOKEN_LEN, SESSION_LEN};
 pub use checkins::{CheckinInput, CheckinView};
-pub use customers::Connected;
+pub use customers::{Connected, Resume};
 pub use duties::{DutyDay, DutyInput, DutyText};
 pub use groups::GroupView;
 pub use live::Presence;

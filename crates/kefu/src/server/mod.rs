@@ -28,15 +28,30 @@ use crate::webhooks::Deliverer;
 use tokio::sync::Notify;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
+/// Why the engine cannot open.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Storage(#[from] ConnectError),
+    #[error("cannot move the uploaded media into per-tenant folders: {0}")]
+    Media(crate::engine::Error),
+}
+
 /// Opens storage and media as configured.
-pub async fn open_engine(config: &Config) -> Result<Engine, ConnectError> {
+pub async fn open_engine(config: &Config) -> Result<Engine, OpenError> {
     if config.database.starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir)
-            .map_err(|e| ConnectError::Open(sqlx::Error::Io(e)))?;
+            .map_err(|e| OpenError::Storage(ConnectError::Open(sqlx::Error::Io(e))))?;
     }
     let store = Store::connect_with(&config.database, config.durability).await?;
-    Ok(Engine::new(store, MediaStore::new(config.media_dir()))
-        .with_webhook_hosts(config.webhook_hosts.clone()))
+    let engine = Engine::new(store, MediaStore::new(config.media_dir()))
+        .with_webhook_hosts(config.webhook_hosts.clone());
+    match engine.move_legacy_media().await {
+        Ok(0) => {}
+        Ok(moved) => tracing::info!(moved, "moved uploaded media into per-tenant folders"),
+        Err(e) => return Err(OpenError::Media(e)),
+    }
+    Ok(engine)
 }
 
 /// Why a node cannot start.

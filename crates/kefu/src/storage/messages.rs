@@ -288,4 +288,35 @@ impl Store {
             Ok(done.rows_affected())
         })
     }
+
+    /// Messages whose media still have an old-layout name (no tenant
+    /// folder): (tenant, message id, path), at most `limit`.
+    pub async fn legacy_media(&self, limit: i64) -> Result<Vec<(i64, String, String)>> {
+        with_pool!(self, read, pool => {
+            sqlx::query_as(
+                "SELECT tenant_id, id, media_path FROM messages
+                 WHERE media_path IS NOT NULL AND media_path NOT LIKE '%/%' LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })
+    }
+
+    /// Points a message at its moved media file, if it still points at `from`.
+    pub async fn move_media(&self, tenant_id: i64, id: &str, from: &str, to: &str) -> Result<bool> {
+        with_pool!(self, write, pool => {
+            let done = sqlx::query(
+                "UPDATE messages SET media_path = $1
+                 WHERE tenant_id = $2 AND id = $3 AND media_path = $4",
+            )
+            .bind(to)
+            .bind(tenant_id)
+            .bind(id)
+            .bind(from)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
 }

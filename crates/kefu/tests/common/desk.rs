@@ -15,6 +15,9 @@ pub struct Desk<'a> {
     pub app: &'a TestApp,
     pub t: Tenant,
     pub access_token: String,
+    /// The token of each visitor's conversation (`rid`), as the widget keeps
+    /// it to resume the chat.
+    pub visitor_tokens: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl<'a> Desk<'a> {
@@ -36,6 +39,7 @@ impl<'a> Desk<'a> {
             app,
             t,
             access_token,
+            visitor_tokens: Default::default(),
         }
     }
 

@@ -249,6 +249,11 @@ impl TestApp {
         self.server.take().expect("the server runs")
     }
 
+    /// The app's data folder (media live in `media/` under it).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+
     /// Runs one SQL statement on the app's database, as time passing or an
     /// older server would leave it (e.g. a session issued long ago).
     pub async fn sql(&self, statement: &str) {

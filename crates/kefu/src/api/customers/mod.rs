@@ -12,8 +12,9 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::{PeerAddr, Routes, SharedState};
+use super::{authorization_token, PeerAddr, Routes, SharedState};
 use crate::domain::paging::PageRequest;
+use crate::engine::Resume;
 use error::CustomerError;
 use request::{Backend, Customer, Form};
 
@@ -60,15 +61,22 @@ async fn connect(State(state): State<SharedState>, Backend(tenant_id): Backend, 
     Ok(Json(render::connect(&connected, &state.public_url)))
 }
 
-async fn client_connect(State(state): State<SharedState>, f: Form) -> Reply {
+/// `client_connect`; resuming (`group_id`) takes the visitor's token, in
+/// `Authorization` as the other customer calls send it, or as `token`.
+async fn client_connect(
+    State(state): State<SharedState>,
+    headers: axum::http::HeaderMap,
+    f: Form,
+) -> Reply {
     let api_key = f.required("api_key")?;
+    let group_id = f.optional_room("group_id")?;
+    let token = authorization_token(&headers).or(f.optional("token"));
+    let resume = group_id
+        .as_deref()
+        .map(|group_id| Resume { group_id, token });
     let connected = state
         .engine
-        .client_connect(
-            api_key,
-            f.optional_room("group_id")?.as_deref(),
-            f.department()?,
-        )
+        .client_connect(api_key, resume, f.department()?)
         .await?;
     Ok(Json(render::visit(&connected, &state.public_url)))
 }

@@ -48,7 +48,7 @@ pub fn routes(r: Routes) -> Routes {
             UPLOAD_BODY_LIMIT,
             messages::send_audio,
         )
-        .get("/v1/media/{name}", messages::media)
+        .get("/v1/media/{tenant}/{name}", messages::media)
         .get("/v1/user/{user_id}/waits", questions::user_waits)
         .get("/v1/user/{user_id}/tasks", questions::user_tasks)
         .get("/v1/user/{user_id}/overs", questions::user_overs)
