@@ -1,5 +1,6 @@
-//! The `kefu` command line: `kefu serve` runs the whole product; `kefu tenant
-//! create` adds a tenant. In the library so that `kefu-bench` can run the very
+//! The `kefu` command line: `kefu serve` runs the whole product; `kefu
+//! tenant create|list|rotate-keys` and `kefu agent reset-password` are the
+//! operator's (lost secrets are replaced, never shown). In the library so that `kefu-bench` can run the very
 //! same server in a child process of its own binary.
 
 use std::path::PathBuf;
@@ -31,11 +32,25 @@ enum Command {
         #[arg(long, env = "KEFU_CONFIG", value_name = "FILE")]
         config: Option<PathBuf>,
     },
-    /// Manage tenants.
+    /// Manage tenants (on the database the server uses).
     Tenant {
         #[command(subcommand)]
         command: TenantCommand,
     },
+    /// Manage agents (on the database the server uses).
+    Agent {
+        #[command(subcommand)]
+        command: AgentCommand,
+    },
+}
+
+/// Where a management command finds the database: the flags `kefu serve` takes.
+#[derive(clap::Args)]
+struct Storage {
+    #[command(flatten)]
+    settings: Settings,
+    #[arg(long, env = "KEFU_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -46,9 +61,41 @@ enum TenantCommand {
         #[arg(long)]
         name: String,
         #[command(flatten)]
-        settings: Settings,
-        #[arg(long, env = "KEFU_CONFIG", value_name = "FILE")]
-        config: Option<PathBuf>,
+        storage: Storage,
+    },
+    /// List the tenants (id, name, api_key, admins, agents) as JSON; secrets
+    /// are stored hashed and never shown.
+    List {
+        #[command(flatten)]
+        storage: Storage,
+    },
+    /// Give a tenant a new secret_key (printed once, as JSON); access tokens
+    /// bought with the old one stop working.
+    RotateKeys {
+        /// The tenant's id (`kefu tenant list`).
+        #[arg(long)]
+        tenant: i64,
+        /// Give it a new api_key too (widgets and apps must then be updated).
+        #[arg(long)]
+        api_key: bool,
+        #[command(flatten)]
+        storage: Storage,
+    },
+}
+
+#[derive(Subcommand)]
+enum AgentCommand {
+    /// Set an agent's password (a random one unless given), printed once as
+    /// JSON; the agent's bound sessions end.
+    ResetPassword {
+        /// The agent's account (serv_id / sPassportName).
+        #[arg(long)]
+        account: String,
+        /// The new password (1–20 characters) [default: a random one]
+        #[arg(long)]
+        password: Option<String>,
+        #[command(flatten)]
+        storage: Storage,
     },
 }
 
@@ -86,28 +133,62 @@ where
 async fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Serve { settings, config } => serve(settings, config).await,
-        Command::Tenant {
+        Command::Tenant { command } => match command {
+            TenantCommand::Create { name, storage } => {
+                manage(storage, |engine| async move {
+                    engine.create_tenant(&name).await
+                })
+                .await
+            }
+            TenantCommand::List { storage } => {
+                manage(storage, |engine| async move { engine.list_tenants().await }).await
+            }
+            TenantCommand::RotateKeys {
+                tenant,
+                api_key,
+                storage,
+            } => {
+                manage(storage, |engine| async move {
+                    engine.rotate_tenant_keys(tenant, api_key).await
+                })
+                .await
+            }
+        },
+        Command::Agent {
             command:
-                TenantCommand::Create {
-                    name,
-                    settings,
-                    config,
+                AgentCommand::ResetPassword {
+                    account,
+                    password,
+                    storage,
                 },
         } => {
-            let config = Config::resolve(settings, config.as_deref()).map_err(|e| e.to_string())?;
-            let engine = server::open_engine(&config)
-                .await
-                .map_err(|e| e.to_string())?;
-            let created = engine
-                .create_tenant(&name)
-                .await
-                .map_err(|e| e.to_string())?;
-            engine.store().close().await;
-            let json = serde_json::to_string_pretty(&created).map_err(|e| e.to_string())?;
-            println!("{json}");
-            Ok(())
+            manage(storage, |engine| async move {
+                engine.reset_password(&account, password).await
+            })
+            .await
         }
     }
+}
+
+/// Runs a management command on the configured database and prints its
+/// answer as JSON.
+async fn manage<T, F, Fut>(storage: Storage, command: F) -> Result<(), String>
+where
+    T: serde::Serialize,
+    F: FnOnce(crate::engine::Engine) -> Fut,
+    Fut: std::future::Future<Output = crate::engine::Result<T>>,
+{
+    let config =
+        Config::resolve(storage.settings, storage.config.as_deref()).map_err(|e| e.to_string())?;
+    let engine = server::open_engine(&config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let store = engine.store().clone();
+    let answer = command(engine).await.map_err(|e| e.to_string());
+    store.close().await;
+    let json = serde_json::to_string_pretty(&answer?).map_err(|e| e.to_string())?;
+    println!("{json}");
+    Ok(())
 }
 
 async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String> {
@@ -117,13 +198,15 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
         .map_err(|e| e.to_string())?;
     let shutdown =
         server::shutdown_signal().map_err(|e| format!("cannot watch for signals: {e}"))?;
+    // Bound before the demo tenant is made: a start that cannot listen must
+    // not create secrets it never prints.
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let demo = engine
         .ensure_demo_tenant()
         .await
         .map_err(|e| e.to_string())?;
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     if config.public_url == format!("http://{}", config.listen) {
         // The default public URL is the listen address; with port 0 only the

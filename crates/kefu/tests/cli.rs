@@ -330,3 +330,169 @@ fn serve_help_documents_every_flag_with_its_variable() {
         assert!(line.contains(env), "{line}");
     }
 }
+
+/// `kefu` with these arguments on the data folder `dir`; its JSON answer.
+fn kefu_json(dir: &Path, args: &[&str]) -> Value {
+    let output = Command::new(KEFU)
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("KEFU_DATABASE")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "kefu {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// A first start that cannot listen (the port is taken) stops before it
+/// makes the demo tenant, whose secrets it could never print; the next
+/// start that can listen makes and prints it.
+#[tokio::test]
+async fn a_start_that_cannot_listen_creates_no_tenant() {
+    let dir = temp_dir();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().to_string();
+    let output = Command::new(KEFU)
+        .args(["serve", "--listen", &port, "--data-dir"])
+        .arg(&dir)
+        .env_remove("KEFU_DATABASE")
+        .env_remove("KEFU_LISTEN")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot listen on"), "{stderr}");
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains("secret_key"),
+        "no secret printed"
+    );
+    assert_eq!(kefu_json(&dir, &["tenant", "list"]), serde_json::json!([]));
+    drop(taken);
+
+    let (child, mut rest, _) = start(&dir, &[]);
+    let printed: Vec<String> = rest
+        .by_ref()
+        .map(Result::unwrap)
+        .take_while(|l| !l.contains("admin login"))
+        .collect();
+    assert!(
+        printed.iter().any(|l| l.contains("secret_key")),
+        "{printed:?}"
+    );
+    terminate(child);
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Lost secrets are replaced by the operator: `tenant list` finds the
+/// tenant (never a secret), `tenant rotate-keys` gives it a new secret_key
+/// (the old one stops working), `agent reset-password` a new password.
+#[tokio::test]
+async fn the_operator_replaces_lost_secrets() {
+    let dir = temp_dir();
+    let created = kefu_json(&dir, &["tenant", "create", "--name", "Acme"]);
+    let listed = kefu_json(&dir, &["tenant", "list"]);
+    let tenants = listed.as_array().unwrap();
+    assert_eq!(tenants.len(), 1, "{listed}");
+    assert_eq!(tenants[0]["id"], created["tenant_id"], "{listed}");
+    assert_eq!(tenants[0]["name"], "Acme");
+    assert_eq!(tenants[0]["api_key"], created["api_key"]);
+    assert_eq!(tenants[0]["admins"], serde_json::json!(["admin"]));
+    assert_eq!(tenants[0]["agents"], 1);
+    assert!(!listed
+        .to_string()
+        .contains(created["secret_key"].as_str().unwrap()));
+
+    let id = created["tenant_id"].to_string();
+    let rotated = kefu_json(&dir, &["tenant", "rotate-keys", "--tenant", &id]);
+    assert_eq!(
+        rotated["api_key"], created["api_key"],
+        "the public key stays"
+    );
+    assert_ne!(rotated["secret_key"], created["secret_key"]);
+    let both = kefu_json(
+        &dir,
+        &["tenant", "rotate-keys", "--tenant", &id, "--api-key"],
+    );
+    assert_ne!(both["api_key"], created["api_key"]);
+    let reset = kefu_json(
+        &dir,
+        &[
+            "agent",
+            "reset-password",
+            "--account",
+            "admin",
+            "--password",
+            "Fresh-123",
+        ],
+    );
+    assert_eq!(reset["account"], "admin");
+    assert_eq!(reset["password"], "Fresh-123");
+    let unknown = Command::new(KEFU)
+        .args([
+            "agent",
+            "reset-password",
+            "--account",
+            "nobody",
+            "--data-dir",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+
+    let (child, _, banner) = start(&dir, &[]);
+    let base = address(&banner);
+    let client = reqwest::Client::new();
+    let token = |api_key: Value, secret: Value| {
+        let client = client.clone();
+        let url = format!("{base}/admin/access_token");
+        async move {
+            let form = [
+                ("api_key", api_key.as_str().unwrap().to_owned()),
+                ("secret_key", secret.as_str().unwrap().to_owned()),
+            ];
+            client
+                .post(url)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        token(created["api_key"].clone(), created["secret_key"].clone()).await,
+        401
+    );
+    assert_eq!(
+        token(both["api_key"].clone(), rotated["secret_key"].clone()).await,
+        401
+    );
+    assert_eq!(
+        token(both["api_key"].clone(), both["secret_key"].clone()).await,
+        200
+    );
+    let login = |password: &'static str| {
+        let client = client.clone();
+        let url = format!("{base}/api/v1/supports.json");
+        async move {
+            client
+                .get(url)
+                .basic_auth("admin", Some(password))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(login("Fresh-123").await, 200);
+    assert_eq!(login("wrong-pass").await, 401);
+    terminate(child);
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -33,7 +33,7 @@ pub use routing::Routed;
 pub use settings::{
     PlateStates, RoutingChanges, RoutingSettings, SessionSettings, SettingsChanges, TenantSettings,
 };
-pub use tenants::TenantCredentials;
+pub use tenants::{AdminLogin, NewKeys, TenantCredentials};
 pub use webhooks::*;
 
 use crate::domain::conversation::RuleError;

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{Engine, Error, Result};
 use crate::ids::{now, random_token, sha256_hex};
-use crate::storage::NewTenant;
+use crate::storage::{NewTenant, TenantSummary};
 
 /// What a new tenant's owner is shown once: its keys and admin login.
 #[derive(Debug, Serialize)]
@@ -25,7 +25,17 @@ pub struct AdminLogin {
     pub agent_id: i64,
 }
 
+/// A tenant's keys after a rotation; the secret is shown only now.
+#[derive(Debug, Serialize)]
+pub struct NewKeys {
+    pub tenant_id: i64,
+    pub api_key: String,
+    pub secret_key: String,
+}
+
 pub const MAX_TENANT_NAME: usize = 100;
+const API_KEY_LEN: usize = 24;
+const SECRET_KEY_LEN: usize = 40;
 
 impl Engine {
     /// Creates a tenant with fresh keys and an `admin` agent with a random password.
@@ -34,8 +44,8 @@ impl Engine {
         if name.is_empty() || name.chars().count() > MAX_TENANT_NAME {
             return Err(Error::invalid("name", "name must be 1 to 100 characters"));
         }
-        let api_key = random_token(24);
-        let secret_key = random_token(40);
+        let api_key = random_token(API_KEY_LEN);
+        let secret_key = random_token(SECRET_KEY_LEN);
         let password = random_token(16);
         let password_hash = hash_password(password.clone()).await?;
         let (tenant_id, agent_id, account) = self
@@ -59,6 +69,66 @@ impl Engine {
                 password,
                 agent_id,
             },
+        })
+    }
+
+    /// Every tenant, for the operator (`kefu tenant list`).
+    pub async fn list_tenants(&self) -> Result<Vec<TenantSummary>> {
+        Ok(self.store.list_tenants().await?)
+    }
+
+    /// Gives a tenant a new secret_key (and a new api_key with `api_key`),
+    /// shown once; access tokens bought with the old secret stop working.
+    /// For an operator whose tenant lost its secret (`kefu tenant rotate-keys`).
+    pub async fn rotate_tenant_keys(&self, tenant_id: i64, api_key: bool) -> Result<NewKeys> {
+        let new_api_key = api_key.then(|| random_token(API_KEY_LEN));
+        let secret_key = random_token(SECRET_KEY_LEN);
+        let api_key = self
+            .store
+            .replace_tenant_keys(
+                tenant_id,
+                new_api_key.as_deref(),
+                &sha256_hex(secret_key.as_bytes()),
+            )
+            .await?
+            .ok_or_else(|| Error::invalid("tenant", "no such tenant"))?;
+        Ok(NewKeys {
+            tenant_id,
+            api_key,
+            secret_key,
+        })
+    }
+
+    /// Sets an agent's password (a random one unless given), shown once,
+    /// and ends its sessions: for an operator whose admin lost its login
+    /// (`kefu agent reset-password`).
+    pub async fn reset_password(
+        &self,
+        account: &str,
+        password: Option<String>,
+    ) -> Result<AdminLogin> {
+        let agent = self
+            .store
+            .agent_by_login(account)
+            .await?
+            .filter(|a| a.is_stat != 2)
+            .ok_or(Error::NotFound(super::Entity::Agent))?;
+        let password = password.unwrap_or_else(|| random_token(16));
+        validate_password(&password)?;
+        let hash = hash_password(password.clone()).await?;
+        if !self
+            .store
+            .set_agent_password(agent.tenant_id, agent.id, &hash, now())
+            .await?
+        {
+            return Err(Error::NotFound(super::Entity::Agent));
+        }
+        self.end_agent_sessions(agent.tenant_id, agent.id, None)
+            .await?;
+        Ok(AdminLogin {
+            account: agent.account,
+            password,
+            agent_id: agent.id,
         })
     }
 

@@ -327,6 +327,29 @@ impl Store {
         })
     }
 
+    /// Sets an agent's password (the operator's `kefu agent reset-password`).
+    pub async fn set_agent_password(
+        &self,
+        tenant_id: i64,
+        id: i64,
+        password_hash: &str,
+        now: f64,
+    ) -> Result<bool> {
+        with_pool!(self, write, pool => {
+            let done = sqlx::query(
+                "UPDATE agents SET password_hash = $1, updated_at = $2
+                 WHERE tenant_id = $3 AND id = $4 AND is_stat IN (0, 1)",
+            )
+            .bind(password_hash)
+            .bind(now)
+            .bind(tenant_id)
+            .bind(id)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
     /// The agent who logs in with `account` (accounts are unique on the server).
     pub async fn agent_by_login(&self, account: &str) -> Result<Option<AgentRow>> {
         with_pool!(self, read, pool => {

@@ -95,7 +95,7 @@ pub use groups::GroupRow;
 pub use messages::{InsertOutcome, MessageRow};
 pub use routing::{Queued, Round, RoundOutcome, RoundPlan, RoutableAgent, Snapshot};
 pub use templates::{ItemRow, TemplateRow};
-pub use tenants::{NewTenant, TenantRow};
+pub use tenants::{NewTenant, TenantRow, TenantSummary};
 pub use webhooks::*;
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;

@@ -116,4 +116,81 @@ impl Store {
             sqlx::query_scalar("SELECT COUNT(*) FROM tenants").fetch_one(pool).await
         })
     }
+
+    /// Every tenant with its public key, its admins' accounts and how many
+    /// agents it has (the operator's `kefu tenant list`), oldest first.
+    pub async fn list_tenants(&self) -> Result<Vec<TenantSummary>> {
+        with_pool!(self, read, pool => {
+            let rows = sqlx::query(
+                "SELECT t.id, t.name, t.api_key, t.created_at,
+                    (SELECT COUNT(*) FROM agents a WHERE a.tenant_id = t.id AND a.is_stat IN (0, 1))
+                        AS agents
+                 FROM tenants t ORDER BY t.id",
+            )
+            .fetch_all(pool)
+            .await?;
+            let mut tenants = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let get = |column| sqlx::Row::try_get::<i64, _>(row, column);
+                let mut tenant = TenantSummary {
+                    id: get("id")?,
+                    name: sqlx::Row::try_get(row, "name")?,
+                    api_key: sqlx::Row::try_get(row, "api_key")?,
+                    created_at: sqlx::Row::try_get(row, "created_at")?,
+                    agents: get("agents")?,
+                    admins: Vec::new(),
+                };
+                tenant.admins = sqlx::query_scalar(
+                    "SELECT account FROM agents
+                     WHERE tenant_id = $1 AND is_admin = TRUE AND is_stat = 1 ORDER BY id",
+                )
+                .bind(tenant.id)
+                .fetch_all(pool)
+                .await?;
+                tenants.push(tenant);
+            }
+            Ok(tenants)
+        })
+    }
+
+    /// Replaces the tenant's secret (and its api_key, when given) and
+    /// forgets the access tokens the old secret bought; the api_key it has
+    /// now, `None` for an unknown tenant.
+    pub async fn replace_tenant_keys(
+        &self,
+        tenant_id: i64,
+        api_key: Option<&str>,
+        secret_hash: &str,
+    ) -> Result<Option<String>> {
+        with_pool!(self, write, pool => {
+            let mut tx = pool.begin().await?;
+            let key: Option<String> = sqlx::query_scalar(
+                "UPDATE tenants SET secret_hash = $1, api_key = COALESCE($2, api_key)
+                 WHERE id = $3 RETURNING api_key",
+            )
+            .bind(secret_hash)
+            .bind(api_key)
+            .bind(tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM access_tokens WHERE tenant_id = $1")
+                .bind(tenant_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(key)
+        })
+    }
+}
+
+/// A tenant as `kefu tenant list` shows it: never its secret.
+#[derive(Debug, serde::Serialize)]
+pub struct TenantSummary {
+    pub id: i64,
+    pub name: String,
+    pub api_key: String,
+    pub created_at: f64,
+    pub agents: i64,
+    /// The accounts of its active admins.
+    pub admins: Vec<String>,
 }
