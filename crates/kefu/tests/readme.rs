@@ -1,11 +1,11 @@
-//! The README's curl walk-through, run as written against a fresh server, so
-//! that the README stays true.
+//! The README's curl walk-throughs, run as written and in order against one
+//! fresh server, so that the README stays true.
 
 #![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
 
 mod common;
 
-use common::{Backend, TestApp};
+use common::{Backend, Tenant, TestApp};
 use serde_json::Value;
 
 /// The ```bash block after `marker` in README.md.
@@ -17,25 +17,26 @@ fn walkthrough(marker: &str) -> String {
     marked[start..end].to_owned()
 }
 
-/// Runs a README block with bash against a fresh server holding one tenant;
-/// returns each line it printed, parsed as JSON. `None` without curl.
-async fn run_walkthrough(marker: &str) -> Option<Vec<Value>> {
-    if std::process::Command::new("curl")
+/// Whether curl is here to run the walk-throughs with.
+fn have_curl() -> bool {
+    let found = std::process::Command::new("curl")
         .arg("--version")
         .output()
-        .is_err()
-    {
-        eprintln!("SKIPPED the README walk-through: curl is not installed (.ci/run installs it)");
-        return None;
+        .is_ok();
+    if !found {
+        eprintln!("SKIPPED the README walk-throughs: curl is not installed (.ci/run installs it)");
     }
-    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
-    let tenant = app.tenant("Demo").await;
-    assert_eq!(tenant.admin_account, "admin", "the README's admin account");
-    let script = format!("set -euo pipefail\n{}", walkthrough(marker));
+    found
+}
+
+/// Runs `script` with bash against `app`, with the README's three variables
+/// set from `tenant`: whether it succeeded, and what it wrote to stdout and
+/// stderr.
+async fn run_bash(app: &TestApp, tenant: &Tenant, script: &str) -> (bool, String, String) {
     let mut command = std::process::Command::new("bash");
     command
         .arg("-c")
-        .arg(&script)
+        .arg(format!("set -euo pipefail\n{script}"))
         .env("KEFU_URL", &app.base)
         .env("API_KEY", &tenant.api_key)
         .env("SECRET_KEY", &tenant.secret_key)
@@ -45,25 +46,57 @@ async fn run_walkthrough(marker: &str) -> Option<Vec<Value>> {
         .await
         .unwrap()
         .expect("bash and curl run the walkthrough");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
+    (
         output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Some(
-        stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
-            .collect(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
 
+/// Runs one README block; each line it printed, parsed as JSON.
+async fn run_walkthrough(app: &TestApp, tenant: &Tenant, marker: &str) -> Vec<Value> {
+    let (ok, stdout, stderr) = run_bash(app, tenant, &walkthrough(marker)).await;
+    assert!(ok, "{marker}\n{stdout}\n{stderr}");
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+        .collect()
+}
+
+/// The three walk-throughs, in the README's order, on one server (as a
+/// newcomer runs them in one terminal).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_readme_walkthrough_works_as_written() {
-    let Some(answers) = run_walkthrough("<!-- walkthrough:").await else {
+async fn the_readme_walkthroughs_work_in_order_on_one_server() {
+    if !have_curl() {
         return;
-    };
+    }
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let tenant = app.tenant("Demo").await;
+    assert_eq!(tenant.admin_account, "admin", "the README's admin account");
+    questions(run_walkthrough(&app, &tenant, "<!-- walkthrough:").await);
+    agents(run_walkthrough(&app, &tenant, "<!-- walkthrough-admin").await);
+    customers(run_walkthrough(&app, &tenant, "<!-- walkthrough-customers").await);
+}
+
+/// A step that goes wrong prints the server's error and stops the block.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_step_shows_the_servers_error() {
+    if !have_curl() {
+        return;
+    }
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let mut tenant = app.tenant("Demo").await;
+    tenant.admin_password = "not-the-password".into();
+    let (ok, stdout, stderr) = run_bash(&app, &tenant, &walkthrough("<!-- walkthrough:")).await;
+    assert!(!ok, "the block stops: {stdout}");
+    assert!(stderr.contains("kefu refused"), "{stderr}");
+    assert!(
+        stderr.contains("\"error\":2002"),
+        "the server's error body: {stderr}"
+    );
+}
+
+fn questions(answers: Vec<Value>) {
     let stdout = serde_json::to_string_pretty(&answers).unwrap();
     // Every answer it printed is a success.
     assert_eq!(answers.len(), 8, "{stdout}");
@@ -94,13 +127,9 @@ async fn the_readme_walkthrough_works_as_written() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_readme_admin_walkthrough_works_as_written() {
-    let Some(answers) = run_walkthrough("<!-- walkthrough-admin").await else {
-        return;
-    };
+fn agents(answers: Vec<Value>) {
     let all = serde_json::to_string_pretty(&answers).unwrap();
-    assert_eq!(answers.len(), 7, "{all}");
+    assert_eq!(answers.len(), 8, "{all}");
     // Nothing answered an error body.
     assert!(
         answers
@@ -129,13 +158,10 @@ async fn the_readme_admin_walkthrough_works_as_written() {
         .unwrap();
     assert_eq!(zhang["isStat"], "1");
     assert!(!zhang["groupId"].as_str().unwrap().is_empty(), "{all}");
+    assert_eq!(answers[7]["plate_service_state"]["state"], "离线", "{all}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_readme_customer_walkthrough_works_as_written() {
-    let Some(answers) = run_walkthrough("<!-- walkthrough-customers").await else {
-        return;
-    };
+fn customers(answers: Vec<Value>) {
     let all = serde_json::to_string_pretty(&answers).unwrap();
     assert_eq!(answers.len(), 9, "{all}");
     assert_eq!(answers[0]["plate_service_state"]["state"], "在线", "{all}");

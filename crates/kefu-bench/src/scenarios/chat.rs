@@ -12,6 +12,11 @@
 //! omission). A customer that is idle when a message falls due stamps the
 //! moment its timer fired: tokio's timers have 1 ms granularity, and that
 //! lateness is the generator's, not the server's.
+//!
+//! The open loops start only once every agent's socket has answered a
+//! heartbeat ping: a socket without `TCP_NODELAY` delivers on time until
+//! then and is held back by Nagle's algorithm after, so latency measured
+//! before the first ping would hide it (`open.sockets_pinged`).
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,13 +43,16 @@ const RATES: u8 = 2;
 
 /// How long the bench waits for acknowledged messages to arrive after a phase.
 const DRAIN: Duration = Duration::from_secs(10);
+/// Longest wait for every agent socket's first ping (the server's heartbeat
+/// is 20 s).
+const FIRST_PING: Duration = Duration::from_secs(30);
 
 pub async fn run(ctx: &mut Ctx) -> Result<Vec<Figure>> {
     let c = ctx.sizes.conversations;
     let agents = ctx.api.agents(&ctx.accounts('c', chat_agents(c))).await?;
     let deliveries = Arc::new(Deliveries::new(RATES as usize + ctx.sizes.rates.len()));
     let (stop, stopped) = watch::channel(false);
-    let reconnects = Arc::new(AtomicU64::new(0));
+    let counters = Arc::new(SocketCounters::default());
     let mut sockets = Vec::new();
     for agent in &agents {
         let (ws, _) = ws_open(ctx.addr(), &agent_query(agent, None), false).await?;
@@ -54,12 +62,12 @@ pub async fn run(ctx: &mut Ctx) -> Result<Vec<Figure>> {
             ws,
             deliveries.clone(),
             stopped.clone(),
-            reconnects.clone(),
+            counters.clone(),
             ctx.origin,
         )));
     }
     let outcome = match ctx.api.set_states(&agents, ONLINE).await {
-        Ok(()) => measure(ctx, &agents, &deliveries).await,
+        Ok(()) => measure(ctx, &agents, &deliveries, &counters.pinged).await,
         Err(e) => Err(e),
     };
     // Whatever happened, the next scenario must not route to these agents.
@@ -72,13 +80,18 @@ pub async fn run(ctx: &mut Ctx) -> Result<Vec<Figure>> {
     offline?;
     figures.push(Figure::new(
         "agent_reconnects",
-        reconnects.load(Ordering::Relaxed) as f64,
+        counters.reconnects.load(Ordering::Relaxed) as f64,
         "",
     ));
     Ok(figures)
 }
 
-async fn measure(ctx: &mut Ctx, agents: &[Agent], deliveries: &Deliveries) -> Result<Vec<Figure>> {
+async fn measure(
+    ctx: &mut Ctx,
+    agents: &[Agent],
+    deliveries: &Deliveries,
+    pinged: &AtomicU64,
+) -> Result<Vec<Figure>> {
     let c = ctx.sizes.conversations;
     let seconds = ctx.sizes.seconds;
     eprintln!("  chat: {c} customers connect to {} agents", agents.len());
@@ -133,6 +146,20 @@ async fn measure(ctx: &mut Ctx, agents: &[Agent], deliveries: &Deliveries) -> Re
     figures.push(Figure::check("full.lost", lost));
     figures.push(Figure::check("full.errors", tally.errors));
     let mut stored = tally.acks.iter().sum::<u64>();
+
+    eprintln!("  chat: waiting for every agent socket's first heartbeat ping");
+    let waited = Instant::now();
+    while pinged.load(Ordering::Relaxed) < agents.len() as u64 && waited.elapsed() < FIRST_PING {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    figures.push(
+        Figure::new(
+            "open.sockets_pinged",
+            pinged.load(Ordering::Relaxed) as f64,
+            "sockets",
+        )
+        .goal(Goal::AtLeast(agents.len() as f64)),
+    );
 
     for (k, &rate) in ctx.sizes.rates.clone().iter().enumerate() {
         let phase = RATES + k as u8;
@@ -280,10 +307,11 @@ async fn agent_socket(
     mut ws: Ws,
     deliveries: Arc<Deliveries>,
     mut stop: watch::Receiver<bool>,
-    reconnects: Arc<AtomicU64>,
+    counters: Arc<SocketCounters>,
     origin: Instant,
 ) {
     let mut cursor = String::new();
+    let mut was_pinged = false;
     loop {
         tokio::select! {
             frame = ws.next() => match frame {
@@ -303,12 +331,18 @@ async fn agent_socket(
                     }
                 }
                 // tungstenite answers the server's pings by itself.
+                Some(Ok(Message::Ping(_))) => {
+                    if !was_pinged {
+                        was_pinged = true;
+                        counters.pinged.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
                 Some(Ok(_)) => {}
                 _ => {
                     if *stop.borrow() {
                         return;
                     }
-                    reconnects.fetch_add(1, Ordering::Relaxed);
+                    counters.reconnects.fetch_add(1, Ordering::Relaxed);
                     let from = (!cursor.is_empty()).then_some(cursor.as_str());
                     match reopen(addr, &agent, from).await {
                         Some(reopened) => ws = reopened,
@@ -326,6 +360,14 @@ async fn agent_socket(
             }
         }
     }
+}
+
+/// What the agent sockets count together.
+#[derive(Default)]
+struct SocketCounters {
+    reconnects: AtomicU64,
+    /// Sockets that received their first heartbeat ping.
+    pinged: AtomicU64,
 }
 
 async fn reopen(addr: std::net::SocketAddr, agent: &Agent, cursor: Option<&str>) -> Option<Ws> {

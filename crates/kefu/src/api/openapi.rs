@@ -587,7 +587,7 @@ fn schemas() -> Value {
             "secret_key": string("租户 secret_key / the tenant's secret_key"),
             "user_id": text(1, 64, "用户id / the tenant's id for the user"),
             "name": text(0, 64, "用户昵称 / nickname"),
-            "avatar": text(0, 512, "用户头像url / avatar URL"),
+            "avatar": text(0, 512, "用户头像url / avatar URL: an http:// or https:// link"),
             "identify": schema_ref("Identify"),
         })),
         "BindRequest": agent(&["password"], json!({

@@ -897,7 +897,8 @@ fn webhook_schemas() -> Value {
         "description": "event names (the stored events of docs/api/realtime.md), or [\"*\"] \
             for all; in requests also one string of names joined by commas" });
     let target = url("where events are POSTed: an http(s) URL of at most 512 characters \
-        (loopback and private addresses allowed: the enterprise's own systems)");
+        reaching a public address; loopback, private, link-local and reserved addresses are \
+        refused unless the operator allows the host (--webhook-allow-host)");
     let active = json!({ "type": "boolean", "default": true,
         "description": "false pauses it: nothing is queued or sent; in requests also 1 or 0" });
     let props = || json!({

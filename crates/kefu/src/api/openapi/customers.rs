@@ -192,18 +192,19 @@ pub fn operations() -> Vec<Op> {
             "客户连接 / Visitor connect", &VISITOR,
             "Without `group_id`: a new anonymous visitor (`customer_name` 访客 and six letters \
             or digits) and a new conversation, routed as `connect` routes. With the `group_id` \
-            (`rid`) of an unfinished visitor's conversation of this tenant: that conversation \
-            and its visitor again, under a new `token` (earlier tokens keep working); \
-            `department_id` is then ignored. A `group_id` that is unknown, finished, another \
-            tenant's, or not a visitor's (a `connect` customer or a seed 003 question) starts a \
-            new visitor and conversation. The `rid` works as a bearer credential for a \
-            visitor's chat: keep rids confidential.")
+            (`rid`) of an unfinished conversation and its customer's own `token` (the header \
+            `Authorization: <token>`, or the form field `token`): that conversation again, \
+            under the same token; `department_id` is then ignored. A `group_id` without a \
+            token is 401: a rid and the public api_key never open a conversation. A \
+            `group_id` that is unknown, finished, another tenant's or another customer's \
+            starts a new visitor and conversation.")
             .form("ClientConnectRequest", json!({ "api_key": "ak_3f9c2e71b8d44a0e",
                 "group_id": "0190a3c4e5f60000a1b2c3d4", "department_id": "3" }))
             .params("api_key missing; group_id not 24 hex characters; department_id not a \
                 department of the tenant", json!({ "status": "params invalid",
                 "message": "group_id must be a room id (rid)" }))
-            .unauthorized("unknown api_key", "unknown api_key")
+            .unauthorized("unknown api_key; a group_id without the visitor's token, or with \
+                an unknown one", "resuming a conversation (group_id) takes the visitor's token")
             .returns(schema_ref("Visit"), visit_example("", 2, "访客k3J9sQ", "默认")),
         call("get", "/customers/history_message", "rooms",
             "客户查看聊天历史 / History messages", &CUSTOMER,
@@ -370,6 +371,8 @@ pub fn schemas() -> Value {
         "ClientConnectRequest": object(&["api_key"], json!({
             "api_key": string("租户 api_key / the tenant's public api_key"),
             "group_id": schema_ref("RoomId"),
+            "token": string("访客token / the visitor's own token, to resume `group_id` (or \
+                send it in `Authorization`)"),
             "department_id": schema_ref("DepartmentId"),
         })),
         "ShutdownRequest": object(&["group_id"], json!({ "group_id": schema_ref("RoomId") })),
