@@ -49,6 +49,18 @@ async fn until_closed(stream: &mut TcpStream) -> String {
     String::from_utf8_lossy(&answer).into_owned()
 }
 
+/// Asks for `/healthz` on a kept-alive connection and checks the answer's
+/// status line.
+async fn healthy(stream: &mut TcpStream) {
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: kefu\r\n\r\n")
+        .await
+        .unwrap();
+    let mut status = [0u8; 12];
+    stream.read_exact(&mut status).await.unwrap();
+    assert_eq!(&status, b"HTTP/1.1 200");
+}
+
 /// The JSON body of a raw HTTP answer.
 fn body_of(answer: &str) -> Value {
     let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
@@ -149,13 +161,7 @@ async fn one_address_holds_at_most_its_connections() {
     }
     // The three are served (each answers a request and stays open).
     for stream in &mut open {
-        stream
-            .write_all(b"GET /healthz HTTP/1.1\r\nHost: kefu\r\n\r\n")
-            .await
-            .unwrap();
-        let mut buf = [0u8; 12];
-        stream.read_exact(&mut buf).await.unwrap();
-        assert_eq!(&buf, b"HTTP/1.1 200");
+        healthy(stream).await;
     }
     let mut fourth = connect(&app).await;
     let answer = until_closed(&mut fourth).await;
@@ -188,13 +194,7 @@ async fn a_trusted_proxy_is_not_capped() {
     let mut open = Vec::new();
     for _ in 0..5 {
         let mut stream = connect(&app).await;
-        stream
-            .write_all(b"GET /healthz HTTP/1.1\r\nHost: kefu\r\n\r\n")
-            .await
-            .unwrap();
-        let mut buf = [0u8; 12];
-        stream.read_exact(&mut buf).await.unwrap();
-        assert_eq!(&buf, b"HTTP/1.1 200");
+        healthy(&mut stream).await;
         open.push(stream);
     }
 }

@@ -358,19 +358,7 @@ impl Socket {
     /// The close code the server sends within `limit`; fails if the socket
     /// stays open or ends without one.
     pub async fn close_code_within(mut self, limit: Duration) -> u16 {
-        let read = async {
-            loop {
-                match self.ws.next().await {
-                    Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                    Some(Ok(_)) => {}
-                    _ => return None,
-                }
-            }
-        };
-        tokio::time::timeout(limit, read)
-            .await
-            .unwrap_or_else(|_| panic!("the socket is still open after {limit:?}"))
-            .expect("a close frame")
+        super::ws::close_code_within(&mut self.ws, limit).await
     }
 
     /// A clean close: send a close frame and read until the server's answer.

@@ -267,19 +267,7 @@ impl WsClient {
     /// The close code the server sends within `limit` (frames before it are
     /// dropped); fails if the socket stays open or ends without one.
     pub async fn close_code_within(mut self, limit: Duration) -> u16 {
-        let read = async {
-            loop {
-                match self.stream.next().await {
-                    Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                    Some(Ok(_)) => {}
-                    _ => return None,
-                }
-            }
-        };
-        tokio::time::timeout(limit, read)
-            .await
-            .unwrap_or_else(|_| panic!("the socket is still open after {limit:?}"))
-            .expect("a close frame")
+        close_code_within(&mut self.stream, limit).await
     }
 
     /// Closes the socket normally and waits for the server to finish.
@@ -325,4 +313,25 @@ impl WsClient {
             return Some(frame);
         }
     }
+}
+
+/// The close code the server sends on `stream` within `limit` (frames
+/// before it are dropped); fails if the socket stays open or ends without one.
+pub async fn close_code_within<S>(stream: &mut S, limit: Duration) -> u16
+where
+    S: futures_util::Stream<Item = Result<Message, WsError>> + Unpin,
+{
+    let read = async {
+        loop {
+            match stream.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => {}
+                _ => return None,
+            }
+        }
+    };
+    tokio::time::timeout(limit, read)
+        .await
+        .unwrap_or_else(|_| panic!("the socket is still open after {limit:?}"))
+        .expect("a close frame")
 }
