@@ -195,3 +195,42 @@ fn customers(answers: Vec<Value>) {
     assert_eq!(answers[7]["status"], "success", "{all}");
     assert_eq!(answers[8]["messages"], serde_json::json!([]), "{all}");
 }
+
+/// What a newcomer reads first holds: the license the crates declare, a
+/// data folder git ignores, the seeds' words explained, how to get `kefu`
+/// on the PATH, the time zone and the public URL behind `0.0.0.0`.
+#[test]
+fn the_readme_and_the_repository_answer_a_newcomers_questions() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let read = |name: &str| std::fs::read_to_string(format!("{root}/{name}")).unwrap();
+    let cargo = read("Cargo.toml");
+    assert!(cargo.contains("license = \"Apache-2.0\""), "{cargo}");
+    let license = read("LICENSE");
+    assert!(license.contains("Apache License") && license.contains("Version 2.0"));
+    assert!(read(".gitignore").lines().any(|l| l.trim() == "kefu-data/"));
+    let readme = read("README.md");
+    for word in [
+        "question",
+        "serv_id",
+        "sPassportName",
+        "plate",
+        "在线",
+        "`rid`",
+        "`session`",
+        "isStat",
+    ] {
+        assert!(readme.contains(word), "the glossary explains {word}");
+    }
+    for needed in [
+        "cargo install --path crates/kefu",
+        "utc_offset",
+        "--public-url",
+        "0.0.0.0",
+        "--trusted-proxy",
+        "kefu tenant rotate-keys",
+        "kefu agent reset-password",
+    ] {
+        assert!(readme.contains(needed), "the README says {needed}");
+    }
+    assert!(read("docs/api/realtime.md").contains("send_text"));
+}
