@@ -220,6 +220,14 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
     let mut banner = vec![
         format!("kefu is listening on http://{address}"),
         format!(
+            "  console:  {}/console  (agents sign in with their account and password)",
+            config.public_url
+        ),
+        format!(
+            "  widget:   <script src=\"{}/widget.js\" data-api-key=\"API_KEY\" async></script>",
+            config.public_url
+        ),
+        format!(
             "  storage:  {} ({}), durability {}",
             engine.store().backend(),
             redact(&config.database),
@@ -253,7 +261,16 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
                 "  admin login (serv_id / sPassportName, password): {} / {}",
                 demo.admin.account, demo.admin.password
             ),
+            format!(
+                "  sign in at {}/console as {} with that password; customers chat at {}/chat?api_key={}",
+                config.public_url, demo.admin.account, config.public_url, demo.api_key
+            ),
         ]);
+    } else {
+        banner.push(
+            "  console login: the first start printed the admin's; `kefu agent reset-password --account admin` makes a new one"
+                .to_owned(),
+        );
     }
     print_banner(&banner);
     if config.redis.is_some() && config.database.starts_with("sqlite:") {

@@ -99,6 +99,10 @@ pub struct Settings {
         value_delimiter = ','
     )]
     pub webhook_allow_host: Option<Vec<String>>,
+    /// Serve the console and widget from this `web/` folder, read at every
+    /// request (for working on them), instead of the copy built in
+    #[arg(long, env = "KEFU_WEB_DIR", value_name = "DIR")]
+    pub web_dir: Option<PathBuf>,
 }
 
 /// The resolved configuration.
@@ -113,6 +117,7 @@ pub struct Config {
     pub ws: crate::realtime::Limits,
     pub http: HttpLimits,
     pub webhook_hosts: AllowedHosts,
+    pub web: crate::web::Assets,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -209,7 +214,12 @@ impl Config {
             .unwrap_or_else(|| format!("http://{listen}"))
             .trim_end_matches('/')
             .to_owned();
+        let web = match given.web_dir.or(from_file.web_dir) {
+            Some(dir) => crate::web::Assets::Dir(dir),
+            None => crate::web::Assets::Embedded,
+        };
         Ok(Self {
+            web,
             listen,
             data_dir,
             database,
@@ -229,6 +239,7 @@ impl Config {
             ws: self.ws.clone(),
             http: self.http.clone(),
             redis: self.redis.clone(),
+            web: self.web.clone(),
         }
     }
 

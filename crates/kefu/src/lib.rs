@@ -10,4 +10,5 @@ pub mod media;
 pub mod realtime;
 pub mod server;
 pub mod storage;
+pub mod web;
 pub mod webhooks;

@@ -7,9 +7,11 @@
 //!   at `/customers` and `/admin/access_token`.
 
 pub mod admin;
+mod cors;
 pub mod customers;
 mod form;
 pub mod openapi;
+mod pages;
 mod peer;
 pub mod v1;
 mod ws;
@@ -37,6 +39,8 @@ pub struct AppState {
     pub public_url: String,
     /// The reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// The console's and the widget's files.
+    pub web: crate::web::Assets,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -152,12 +156,18 @@ pub fn route_table() -> Vec<(&'static str, &'static str)> {
     all_routes().table
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application: the APIs, and the pages of the console and
+/// the widget.
 pub fn router(state: SharedState) -> Router {
     all_routes()
         .router
+        .merge(pages::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cors::layer,
+        ))
         .with_state(state)
 }
 

@@ -9,6 +9,7 @@
 //! dialect (seed 001) in [`customers`].
 
 mod admin;
+mod console;
 mod customers;
 
 use axum::Json;
@@ -23,7 +24,8 @@ pub fn document() -> Value {
     let all = operations()
         .into_iter()
         .chain(admin::operations())
-        .chain(customers::operations());
+        .chain(customers::operations())
+        .chain(console::operations());
     for op in all {
         paths.entry(op.path).or_insert_with(|| json!({}))[op.method] = op.v;
     }
@@ -31,6 +33,7 @@ pub fn document() -> Value {
         .iter()
         .chain(&admin::TAGS)
         .chain(&customers::TAGS)
+        .chain(&console::TAGS)
         .map(|(name, description)| json!({ "name": name, "description": description }))
         .collect();
     json!({
@@ -43,7 +46,10 @@ pub fn document() -> Value {
         "tags": tags,
         "paths": paths,
         "components": {
-            "schemas": merged(merged(schemas(), admin::schemas()), customers::schemas()),
+            "schemas": merged(
+                merged(merged(schemas(), admin::schemas()), customers::schemas()),
+                console::schemas(),
+            ),
             "parameters": merged(merged(parameters(), admin::parameters()),
                 customers::parameters()),
             "responses": admin::responses(),
@@ -82,7 +88,7 @@ body are merged (the body wins), so body parameters may also be sent in the quer
 Credentials: a customer acts with `session` (12 characters, issued by `POST /v1/session`, or \
 a seed 001 customer token of 43 characters); an \
 agent acts with a `session` bound to it by `POST /v1/serv/bind`: the bound session alone names \
-the agent, and a `serv_id` sent as well (the seed requires it for serve, quit and finish) must \
+the agent (also as `Authorization: Bearer SESSION`, which keeps it out of URLs), and a `serv_id` sent as well (the seed requires it for serve, quit and finish) must \
 name the same agent. A `serv_id` alone never acts.\n\nSuccess bodies are `{status: 200, ...}`; failures are `{status: 300, error, \
 field, debug}` (schema `V1Error`) with a fitting HTTP status.";
 

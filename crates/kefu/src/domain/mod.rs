@@ -9,6 +9,7 @@ pub mod custom_fields;
 pub mod egress;
 pub mod link;
 pub mod message;
+pub mod origin;
 pub mod paging;
 pub mod question;
 pub mod routing;

@@ -494,29 +494,37 @@ impl Engine {
     ) -> Result<()> {
         admin.require_admin()?;
         let agent = self.listed_agent(admin, id).await?;
-        if !admin
-            .settings
-            .states(plate)
-            .names
-            .iter()
-            .any(|n| n == state)
-        {
+        self.change_state(&admin.settings, &agent, plate, state)
+            .await
+    }
+
+    /// Sets the agent's status in one module (an admin's change, or the
+    /// agent's own in the console) and tells every agent.
+    pub(super) async fn change_state(
+        &self,
+        settings: &TenantSettings,
+        agent: &AgentRow,
+        plate: Plate,
+        state: &str,
+    ) -> Result<()> {
+        if !settings.states(plate).names.iter().any(|n| n == state) {
             return Err(Error::invalid(
                 "state",
                 "the status name is not one the tenant configured",
             ));
         }
+        let tenant_id = agent.tenant_id;
         if !self
             .store
-            .set_agent_state(admin.tenant_id(), id, plate, state)
+            .set_agent_state(tenant_id, agent.id, plate, state)
             .await?
         {
             return Err(Error::NotFound(Entity::Agent));
         }
-        let accepting = admin.settings.states(plate).accepting == state;
-        self.announce_agent_status(admin.tenant_id(), &agent.account, plate, state, accepting);
+        let accepting = settings.states(plate).accepting == state;
+        self.announce_agent_status(tenant_id, &agent.account, plate, state, accepting);
         if plate == Plate::OnlineChat {
-            self.drain(admin.tenant_id()).await?;
+            self.drain(tenant_id).await?;
         }
         Ok(())
     }

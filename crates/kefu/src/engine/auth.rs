@@ -428,7 +428,7 @@ impl Engine {
     /// Proves an agent's password (of `tenant_id`, when the caller's tenant is
     /// known), counting failures per account and per address: past the limit
     /// every attempt is refused, right or wrong, until the window ends.
-    async fn login(
+    pub(super) async fn login(
         &self,
         tenant_id: Option<i64>,
         account: &str,

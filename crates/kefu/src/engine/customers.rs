@@ -177,7 +177,13 @@ impl Engine {
     ) -> Result<Connected> {
         let settings = self.settings(s.tenant_id).await?;
         let routed = self
-            .transfer(s, &settings, conversation_id, agent, department_id)
+            .transfer(
+                super::routing::Mover::Customer(s),
+                &settings,
+                conversation_id,
+                agent,
+                department_id,
+            )
             .await?;
         let customer = self
             .store

@@ -5,8 +5,10 @@
 mod agents;
 mod auth;
 mod checkins;
+mod console;
 mod customers;
 mod duties;
+mod embedding;
 mod groups;
 mod live;
 mod messages;
@@ -23,6 +25,7 @@ mod webhooks;
 pub use agents::{current_state, Admin, AgentChanges, AgentView};
 pub use auth::{AgentCtx, Caller, NewCustomer, SessionCtx, CUSTOMER_TOKEN_LEN, SESSION_LEN};
 pub use checkins::{CheckinInput, CheckinView};
+pub use console::{Colleague, Me, QuestionDetail, CONSOLE_USER_PREFIX};
 pub use customers::{Connected, Resume};
 pub use duties::{DutyDay, DutyInput, DutyText};
 pub use groups::GroupView;
@@ -31,7 +34,8 @@ pub use messages::Upload;
 pub use questions::{CustomerList, CustomerProfile};
 pub use routing::Routed;
 pub use settings::{
-    PlateStates, RoutingChanges, RoutingSettings, SessionSettings, SettingsChanges, TenantSettings,
+    EmbeddingSettings, PlateStates, RoutingChanges, RoutingSettings, SessionSettings,
+    SettingsChanges, TenantSettings,
 };
 pub use tenants::{AdminLogin, NewKeys, TenantCredentials};
 pub use webhooks::*;
@@ -153,6 +157,8 @@ pub struct Engine {
     joining: std::sync::Arc<routing::Joining>,
     /// Internal hosts the operator lets webhooks reach (`--webhook-allow-host`).
     webhook_hosts: crate::domain::egress::AllowedHosts,
+    /// The origins some tenant lets call the API, read now and then.
+    cors_origins: std::sync::Arc<embedding::CorsOrigins>,
 }
 
 /// How many sessions and conversations a node remembers (a few MiB at most).
@@ -169,6 +175,7 @@ impl Engine {
             chatting: std::sync::Arc::new(recent::Recent::new(REMEMBERED)),
             joining: Default::default(),
             webhook_hosts: Default::default(),
+            cors_origins: Default::default(),
         }
     }
 

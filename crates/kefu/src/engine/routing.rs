@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::oneshot;
 
-use super::auth::SessionCtx;
+use super::auth::{AgentCtx, SessionCtx};
 use super::duties::local_now;
 use super::messages::message_in;
 use super::settings::TenantSettings;
@@ -295,13 +295,13 @@ impl Engine {
     /// too becomes the conversation's.
     pub(super) async fn transfer(
         &self,
-        s: &SessionCtx,
+        by: Mover<'_>,
         settings: &TenantSettings,
         conversation_id: &str,
         agent: Option<&str>,
         department_id: Option<i64>,
     ) -> Result<Routed> {
-        let tenant_id = s.tenant_id;
+        let tenant_id = by.tenant_id();
         if let Some(department) = department_id {
             self.check_department(tenant_id, department).await?;
         }
@@ -316,7 +316,10 @@ impl Engine {
             }
         };
         for _ in 0..MAX_ROUNDS {
-            let conversation = self.own_question(s, conversation_id).await?;
+            let conversation = match by {
+                Mover::Customer(s) => self.own_question(s, conversation_id).await?,
+                Mover::Agent(a) => self.served_question(a, conversation_id).await?,
+            };
             if conversation.state().status == Status::Finished {
                 return Err(crate::domain::conversation::RuleError::Finished.into());
             }
@@ -329,7 +332,7 @@ impl Engine {
                     |_| false,
                     |snapshot| {
                         let request = TransferRequest {
-                            customer: s,
+                            by,
                             conversation: &conversation,
                             target,
                             department_id,
@@ -480,9 +483,34 @@ fn slots(
         .collect()
 }
 
-/// A customer's transfer, as the round decides it.
+/// Who moves a conversation: its customer (seed 001 `Transfer`) or its
+/// serving agent (the console).
+#[derive(Clone, Copy)]
+pub(super) enum Mover<'a> {
+    Customer(&'a SessionCtx),
+    Agent(&'a AgentCtx),
+}
+
+impl Mover<'_> {
+    fn tenant_id(&self) -> i64 {
+        match self {
+            Mover::Customer(s) => s.tenant_id,
+            Mover::Agent(a) => a.tenant_id(),
+        }
+    }
+
+    /// Who the transfer notice is from.
+    fn sender(&self) -> (String, SenderType) {
+        match self {
+            Mover::Customer(s) => (s.user_id.clone(), SenderType::Customer),
+            Mover::Agent(a) => (a.agent.account.clone(), SenderType::Agent),
+        }
+    }
+}
+
+/// A transfer, as the round decides it.
 struct TransferRequest<'a> {
-    customer: &'a SessionCtx,
+    by: Mover<'a>,
     conversation: &'a ConversationRow,
     target: Target,
     department_id: Option<i64>,
@@ -524,8 +552,9 @@ fn plan_transfer(
         }
     };
     let transition = decide(state, Command::Transfer { to })?;
+    let tenant_id = r.by.tenant_id();
     let step = Transition {
-        tenant_id: r.customer.tenant_id,
+        tenant_id,
         conversation_id: r.conversation.id.clone(),
         expected_version: r.conversation.version,
         next: transition.next,
@@ -533,9 +562,9 @@ fn plan_transfer(
         department_id: department,
         left_by: None,
         notice: message_in(
-            r.customer.tenant_id,
+            tenant_id,
             &r.conversation.id,
-            (r.customer.user_id.clone(), SenderType::Customer),
+            r.by.sender(),
             Body::Notice(transition.notice),
         ),
     };

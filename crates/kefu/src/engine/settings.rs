@@ -13,6 +13,7 @@ use super::{Engine, Error, Result};
 use crate::domain::calendar::UtcOffset;
 use crate::domain::custom_fields::{self, FieldDef};
 use crate::domain::link::validate_link;
+use crate::domain::origin;
 use crate::domain::routing::Strategy;
 use crate::ids::now;
 use crate::storage::{Plate, SessionTerms};
@@ -30,6 +31,29 @@ pub struct TenantSettings {
     pub custom_fields: Vec<FieldDef>,
     pub routing: RoutingSettings,
     pub sessions: SessionSettings,
+    pub embedding: EmbeddingSettings,
+}
+
+/// Where the tenant's web pages may use kefu from: origins whose pages may
+/// call the API (CORS) and sites that may frame the chat widget.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EmbeddingSettings {
+    /// Origins (`https://shop.example.com`, `https://*.example.com`) whose
+    /// pages may call the customer and question-chat APIs.
+    pub allowed_origins: Vec<String>,
+    /// Sites that may show `/chat` in a frame; empty: any site.
+    pub frame_ancestors: Vec<String>,
+}
+
+impl EmbeddingSettings {
+    /// The CSP `frame-ancestors` sources of the widget page.
+    pub fn frame_ancestors_csp(&self) -> String {
+        if self.frame_ancestors.is_empty() {
+            return "*".to_owned();
+        }
+        self.frame_ancestors.join(" ")
+    }
 }
 
 /// How long sessions live (seed 003 sessions, bound agents' included, and
@@ -246,6 +270,7 @@ impl Default for TenantSettings {
             custom_fields: Vec::new(),
             routing: RoutingSettings::default(),
             sessions: SessionSettings::default(),
+            embedding: EmbeddingSettings::default(),
         }
     }
 }
@@ -283,6 +308,8 @@ pub struct SettingsChanges {
     pub routing: RoutingChanges,
     pub session_idle_timeout: Option<i64>,
     pub session_lifetime: Option<i64>,
+    pub allowed_origins: Option<Vec<String>>,
+    pub frame_ancestors: Option<Vec<String>>,
 }
 
 pub const MAX_STATES: usize = 20;
@@ -355,6 +382,18 @@ impl Engine {
             custom_fields::validate_defs(defs)
                 .map_err(|e| Error::invalid("custom_fields", e.to_string()))?;
         }
+        let origins =
+            |field: &'static str, list: &Option<Vec<String>>| -> Result<Option<Vec<String>>> {
+                list.as_deref()
+                    .map(|list| {
+                        origin::parse_list(list)
+                            .map(|l| l.iter().map(|o| o.as_str().to_owned()).collect())
+                            .map_err(|why| Error::invalid(field, format!("{field}: {why}")))
+                    })
+                    .transpose()
+            };
+        let allowed_origins = origins("allowed_origins", &changes.allowed_origins)?;
+        let frame_ancestors = origins("frame_ancestors", &changes.frame_ancestors)?;
         let password_hash = match changes.default_password.as_deref() {
             None => None,
             Some("") => Some(None),
@@ -388,6 +427,12 @@ impl Engine {
                 settings.sessions.lifetime = lifetime;
             }
             settings.sessions.validate()?;
+            if let Some(list) = &allowed_origins {
+                settings.embedding.allowed_origins.clone_from(list);
+            }
+            if let Some(list) = &frame_ancestors {
+                settings.embedding.frame_ancestors.clone_from(list);
+            }
             let json = serde_json::to_string(&settings)
                 .map_err(|e| Error::Internal(format!("settings do not serialize: {e}")))?;
             if self
@@ -414,6 +459,9 @@ impl Engine {
                         .retime_waiting(tenant_id, old_timeout, settings.routing.timeout, now())
                         .await?;
                 }
+                if settings.embedding != old.embedding {
+                    self.cors_origins.forget();
+                }
                 // More capacity, another strategy or status names may let the queue move.
                 self.drain(tenant_id).await?;
                 return Ok(settings);
@@ -424,7 +472,7 @@ impl Engine {
 
 /// A stored document that no longer parses falls back to the defaults (and
 /// says so in the log) rather than locking the tenant out.
-fn parse_settings(raw: &str) -> TenantSettings {
+pub(super) fn parse_settings(raw: &str) -> TenantSettings {
     serde_json::from_str(raw).unwrap_or_else(|e| {
         tracing::error!(error = %e, "tenant settings do not parse; using defaults");
         TenantSettings::default()

@@ -71,6 +71,8 @@ pub struct NodeSettings {
     pub ws: Limits,
     pub http: HttpLimits,
     pub redis: Option<String>,
+    /// Where the console's and the widget's files come from.
+    pub web: crate::web::Assets,
 }
 
 impl NodeSettings {
@@ -81,6 +83,7 @@ impl NodeSettings {
             ws: Limits::default(),
             http: HttpLimits::default(),
             redis: None,
+            web: crate::web::Assets::default(),
         }
     }
 }
@@ -135,6 +138,7 @@ impl Node {
             hub: self.hub.clone(),
             public_url: self.settings.public_url.clone(),
             trusted_proxies: self.settings.http.trusted_proxies.clone(),
+            web: self.settings.web.clone(),
         };
         let limits = &self.settings.http;
         api::router(Arc::new(state))

@@ -203,6 +203,18 @@ impl Store {
         })
     }
 
+    /// Ends a session for good (a console logout): nothing can revive it.
+    pub async fn delete_session(&self, tenant_id: i64, token_hash: &str) -> Result<()> {
+        with_pool!(self, write, pool => {
+            sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND token_hash = $2")
+                .bind(tenant_id)
+                .bind(token_hash)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+
     /// Unbinds every session bound to the agent but `keep` (the one making
     /// the change, if any); how many were bound.
     pub async fn unbind_agent_sessions(

@@ -471,6 +471,21 @@ impl Store {
         })
     }
 
+    /// How many conversations each agent of the tenant serves now.
+    pub async fn serving_counts(&self, tenant_id: i64) -> Result<Vec<(i64, i64)>> {
+        with_pool!(self, read, pool => {
+            sqlx::query_as(
+                "SELECT agent_id, COUNT(*) FROM conversations
+                 WHERE tenant_id = $1 AND status = $2 AND agent_id IS NOT NULL
+                 GROUP BY agent_id",
+            )
+            .bind(tenant_id)
+            .bind(Status::Serving.code())
+            .fetch_all(pool)
+            .await
+        })
+    }
+
     /// The conversations an agent serves now.
     pub async fn serving_conversations(
         &self,

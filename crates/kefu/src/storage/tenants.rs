@@ -82,6 +82,15 @@ impl Store {
         })
     }
 
+    pub async fn tenant_name(&self, tenant_id: i64) -> Result<String> {
+        with_pool!(self, read, pool => {
+            sqlx::query_scalar("SELECT name FROM tenants WHERE id = $1")
+                .bind(tenant_id)
+                .fetch_one(pool)
+                .await
+        })
+    }
+
     /// The tenant's settings document (JSON).
     pub async fn tenant_settings(&self, tenant_id: i64) -> Result<String> {
         with_pool!(self, read, pool => {
@@ -108,6 +117,14 @@ impl Store {
                 .execute(pool)
                 .await?;
             Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// Every tenant's settings document, for the origins any tenant lets
+    /// call the API (CORS answers before it knows the tenant).
+    pub async fn every_tenant_settings(&self) -> Result<Vec<String>> {
+        with_pool!(self, read, pool => {
+            sqlx::query_scalar("SELECT settings FROM tenants").fetch_all(pool).await
         })
     }
 

@@ -74,20 +74,53 @@ impl WsClient {
                 format!("Bearer {session}").parse().expect("a header value"),
             );
         }
-        let stream = match tokio::time::timeout(WAIT, tokio_tungstenite::connect_async(request))
-            .await
-            .expect("the upgrade answered within 10 s")
-        {
-            Ok((stream, _)) => stream,
-            Err(WsError::Http(response)) => {
-                let status = response.status().as_u16();
-                let text = String::from_utf8_lossy(response.body().as_deref().unwrap_or_default())
-                    .into_owned();
-                let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-                return Err(Refused { status, body });
-            }
-            Err(e) => panic!("WebSocket upgrade failed: {e}"),
-        };
+        Ok(Self::connect_request(request).await?.0)
+    }
+
+    /// As a browser opens it: the session in the subprotocol list
+    /// (`kefu, bearer.SESSION`); also the subprotocol the server chose.
+    pub async fn connect_as_browser(
+        base: &str,
+        session: &str,
+    ) -> Result<(WsClient, Option<String>), Refused> {
+        let mut request = ws_url(base, &[])
+            .into_client_request()
+            .expect("a WebSocket request");
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            format!("kefu, bearer.{session}")
+                .parse()
+                .expect("a header value"),
+        );
+        Self::connect_request(request).await
+    }
+
+    async fn connect_request(
+        request: tokio_tungstenite::tungstenite::handshake::client::Request,
+    ) -> Result<(WsClient, Option<String>), Refused> {
+        let (stream, protocol) =
+            match tokio::time::timeout(WAIT, tokio_tungstenite::connect_async(request))
+                .await
+                .expect("the upgrade answered within 10 s")
+            {
+                Ok((stream, response)) => {
+                    let protocol = response
+                        .headers()
+                        .get("sec-websocket-protocol")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    (stream, protocol)
+                }
+                Err(WsError::Http(response)) => {
+                    let status = response.status().as_u16();
+                    let text =
+                        String::from_utf8_lossy(response.body().as_deref().unwrap_or_default())
+                            .into_owned();
+                    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+                    return Err(Refused { status, body });
+                }
+                Err(e) => panic!("WebSocket upgrade failed: {e}"),
+            };
         let mut client = WsClient {
             stream,
             hello: Value::Null,
@@ -98,7 +131,7 @@ impl WsClient {
         let hello = client.next().await;
         assert_eq!(hello["event"], "hello", "the first frame: {hello}");
         client.hello = hello;
-        Ok(client)
+        Ok((client, protocol))
     }
 
     /// Opens a socket that must be accepted.

@@ -51,6 +51,8 @@ fn render(s: &TenantSettings) -> Value {
         "access_token_ttl": s.routing.access_token_ttl,
         "session_idle_timeout": s.sessions.idle_timeout,
         "session_lifetime": s.sessions.lifetime,
+        "allowed_origins": s.embedding.allowed_origins,
+        "frame_ancestors": s.embedding.frame_ancestors,
     }})
 }
 
@@ -105,8 +107,20 @@ pub async fn update(
     changes.routing = routing_changes(&f)?;
     changes.session_idle_timeout = f.int("session_idle_timeout")?;
     changes.session_lifetime = f.int("session_lifetime")?;
+    changes.allowed_origins = text_list(&f, "allowed_origins")?;
+    changes.frame_ancestors = text_list(&f, "frame_ancestors")?;
     let settings = state.engine.update_settings(&admin, changes).await?;
     Ok(Json(render(&settings)))
+}
+
+/// A list of strings (`["https://a.com"]`), when the key is given.
+fn text_list(f: &Fields<'_>, key: &'static str) -> Result<Option<Vec<String>>, AdminError> {
+    let Some(value) = f.value(key) else {
+        return Ok(None);
+    };
+    serde_json::from_value(value.clone())
+        .map(Some)
+        .map_err(|_| AdminError::invalid(key, format!("{key} must be a list of origins")))
 }
 
 fn routing_changes(f: &Fields<'_>) -> Result<RoutingChanges, AdminError> {

@@ -2,6 +2,7 @@
 //! questions, agents bind their app, claim, chat, use canned replies and
 //! finish. Handlers parse parameters, call the engine, and shape the answer.
 
+mod console;
 pub mod error;
 mod messages;
 pub(crate) mod params;
@@ -23,6 +24,13 @@ pub fn routes(r: Routes) -> Routes {
         .post("/v1/serv/bind", serv::bind)
         .post("/v1/serv/unbind", serv::unbind)
         .get("/v1/serv/{serv_id}/tasks", questions::agent_tasks)
+        .post("/v1/console/login", console::login)
+        .post("/v1/console/logout", console::logout)
+        .get("/v1/console/me", console::me)
+        .put("/v1/console/status", console::set_status)
+        .get("/v1/console/agents", console::agents)
+        .get("/v1/question/{question_id}", console::question)
+        .post("/v1/question/{question_id}/transfer", console::transfer)
         .post("/v1/question/new", questions::ask)
         .get("/v1/question/list", questions::pending)
         .post("/v1/question/{question_id}/serve", questions::serve)

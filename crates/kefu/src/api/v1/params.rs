@@ -40,8 +40,16 @@ impl<S: Send + Sync> FromRequest<S> for Params {
     type Rejection = V1Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, V1Error> {
+        // `Authorization: Bearer SESSION` stands for a `session` parameter
+        // (the console's way: no session in a URL); the parameter wins.
+        let header_session = crate::api::authorization_token(req.headers()).map(str::to_owned);
         match crate::api::form::read(req, state).await {
-            Ok(params) => Ok(Self(params)),
+            Ok(mut params) => {
+                if let Some(session) = header_session {
+                    params.entry("session".to_owned()).or_insert(session);
+                }
+                Ok(Self(params))
+            }
             Err(FormError::BadEncoding { field, reason }) => {
                 Err(V1Error::bad_encoding(field, reason))
             }

@@ -44,6 +44,7 @@ async fn upgrade(
 ) -> Response {
     match open(&state, raw.as_deref().unwrap_or(""), &headers).await {
         Ok(start) => ws
+            .protocols([SUBPROTOCOL])
             .read_buffer_size(READ_BUFFER)
             .write_buffer_size(WRITE_BUFFER)
             .max_message_size(MAX_CLIENT_FRAME)
@@ -51,6 +52,22 @@ async fn upgrade(
             .on_upgrade(move |ws| socket::run(state, ws, start)),
         Err(e) => e.into_response(),
     }
+}
+
+/// The subprotocol a browser names with its session (`["kefu",
+/// "bearer.SESSION"]`), since it cannot set headers on a WebSocket and a
+/// session in the URL would be logged; the server answers with it.
+const SUBPROTOCOL: &str = "kefu";
+
+/// The session in a `bearer.SESSION` subprotocol, if the client sent one.
+fn subprotocol_session(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(axum::http::header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .find_map(|p| p.trim().strip_prefix("bearer."))
+        .filter(|s| !s.is_empty())
 }
 
 /// Everything a socket needs once upgraded.
@@ -66,7 +83,12 @@ pub(super) struct Start {
 async fn open(state: &SharedState, raw: &str, headers: &HeaderMap) -> Result<Start, V1Error> {
     let query: Query = serde_urlencoded::from_str(raw)
         .map_err(|e| V1Error::bad_encoding("query", e.to_string()))?;
-    let session = match query.session.as_deref().or(authorization_token(headers)) {
+    let session = match query
+        .session
+        .as_deref()
+        .or(authorization_token(headers))
+        .or(subprotocol_session(headers))
+    {
         Some(session) => session.to_owned(),
         None => return Err(V1Error::missing("session")),
     };
