@@ -389,7 +389,24 @@ async fn the_serving_agent_transfers_to_an_available_colleague(app: TestApp) {
     .await;
 }
 
+async fn a_visitor_no_agent_can_take_appears_in_every_agents_pending_pool(app: TestApp) {
+    let desk = Desk::new(&app, "一号店").await;
+    let zhang = app.agent(&desk.t, "zhangsan", false).await;
+    let mut socket = WsClient::agent(&app.base, &zhang).await;
+    // Nobody accepts: the visitor waits in the queue.
+    let (status, visitor) = app
+        .post("/customers/client_connect", &[("api_key", &desk.t.api_key)])
+        .await;
+    assert_eq!(status, 200, "{visitor}");
+    assert_eq!(visitor["agent_id"], "");
+    let created = socket.next_event("question_created").await;
+    assert_eq!(created["question_id"], visitor["rid"]);
+    assert_eq!(created["status"], 1);
+    assert_eq!(created["user_id"], visitor["user_id"]);
+}
+
 on_every_backend!(
+    a_visitor_no_agent_can_take_appears_in_every_agents_pending_pool,
     signing_in_gives_a_session_that_alone_is_the_agent,
     wrong_or_missing_credentials_are_refused_in_the_dialects_body,
     failed_sign_ins_share_the_login_throttle,

@@ -235,6 +235,10 @@ impl Engine {
             conversation,
         };
         let Opened { routed, settings } = self.open_pushed(pushed).await?;
+        if routed.agent.is_none() && routed.position > 0 {
+            // Waiting: it is in the pending pool every agent sees.
+            self.announce_question(&routed.conversation, &customer.user_id);
+        }
         Ok(Connected {
             customer,
             token,

@@ -6,6 +6,7 @@
 //! it); without it they report that they were skipped.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod desk;
 pub mod http;
 pub mod node;

@@ -1,0 +1,657 @@
+//! The console and the widget in a real browser (headless Chromium over
+//! WebDriver), against a real kefu on a random port: a customer in the
+//! widget and agents in the console chat, claim, transfer and finish; a
+//! reload and a network loss lose nothing and double nothing; markup in a
+//! message stays text; bad input is refused with a message. The
+//! screenshots in docs/screenshots are the ones these tests take.
+//!
+//! The browser reaches kefu through a proxy the network-loss test cuts.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::browser::{chromedriver, Browser, Driver, Proxy};
+use common::{Backend, Tenant, TestApp, ACCEPTING};
+use serde_json::{json, Value};
+
+/// A kefu, the proxy in front of it, chromedriver, and a tenant.
+struct Scene {
+    app: TestApp,
+    proxy: Proxy,
+    driver: Driver,
+    t: Tenant,
+}
+
+/// The scene, or None (SKIPPED) without chromedriver.
+async fn scene(test: &str) -> Option<Scene> {
+    let Some(binary) = chromedriver() else {
+        eprintln!("SKIPPED {test}: chromedriver is not installed (apt-get install chromium chromium-driver)");
+        return None;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("SQLite runs");
+    let proxy = Proxy::start(&app.base).await;
+    let driver = Driver::start(&binary).await;
+    let t = app.tenant("一号店").await;
+    Some(Scene {
+        app,
+        proxy,
+        driver,
+        t,
+    })
+}
+
+impl Scene {
+    /// A new agent with a display name (password `pw-ACCOUNT`).
+    async fn agent(&self, account: &str, name: &str) {
+        self.app
+            .engine
+            .create_agent(self.t.id, account, &format!("pw-{account}"), name, false)
+            .await
+            .expect("create agent");
+    }
+
+    /// A console window signed in as `account`.
+    async fn console(&self, account: &str) -> Browser {
+        let b = self.driver.browser(1366, 768).await;
+        b.goto(&format!("{}/console", self.proxy.base)).await;
+        b.find("#login-account").await.type_text(account).await;
+        b.find("#login-password")
+            .await
+            .type_text(&format!("pw-{account}"))
+            .await;
+        b.find("#login-submit").await.click().await;
+        b.find("#me-name").await;
+        b
+    }
+
+    /// A chat page (the widget's frame) of a new visitor, phone-sized.
+    async fn widget(&self) -> Browser {
+        let b = self.driver.browser(375, 720).await;
+        b.goto(&format!(
+            "{}/chat?api_key={}",
+            self.proxy.base, self.t.api_key
+        ))
+        .await;
+        b.find("textarea#composer").await;
+        b
+    }
+}
+
+/// Picks a status in the console's header.
+async fn set_status(b: &Browser, state: &str) {
+    b.find("#status-select").await;
+    b.js(
+        "const s = document.querySelector('#status-select'); s.value = arguments[0]; \
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        json!([state]),
+    )
+    .await;
+    b.wait_until(
+        "the status is saved",
+        "return document.querySelector('#status-select').value === arguments[0]",
+        json!([state]),
+    )
+    .await;
+}
+
+/// Types `text` into the composer and sends it.
+async fn say(b: &Browser, text: &str) {
+    b.find("textarea#composer").await.type_text(text).await;
+    b.find("#send").await.click().await;
+}
+
+/// The conversation (`rid`) the widget holds, from its own storage.
+async fn widget_rid(b: &Browser, api_key: &str) -> String {
+    b.wait_for("the widget stored its conversation", || async {
+        let stored = b
+            .js(
+                "return localStorage.getItem('kefu.widget.' + arguments[0])",
+                json!([api_key]),
+            )
+            .await;
+        let stored: Value = serde_json::from_str(stored.as_str()?).ok()?;
+        stored["rid"].as_str().map(str::to_owned)
+    })
+    .await
+}
+
+/// Waits until the timeline holds a stored message with this text, and
+/// answers how many it holds.
+async fn sees_text(b: &Browser, text: &str) -> usize {
+    b.wait_until(
+        &format!("the timeline shows {text:?}"),
+        "return [...document.querySelectorAll('.msg[data-message-id] .msg-text')]\
+         .some(e => e.textContent === arguments[0])",
+        json!([text]),
+    )
+    .await;
+    b.count(".msg[data-message-id]").await
+}
+
+/// The texts of the stored messages, in the timeline's order.
+async fn timeline_texts(b: &Browser) -> Vec<String> {
+    b.texts(".msg[data-message-id] .msg-text").await
+}
+
+/// Opens a conversation of "my conversations" in the console.
+async fn open_mine(b: &Browser, rid: &str) {
+    let item = format!("#mine .conversation-item[data-question-id='{rid}']");
+    b.find(&item).await.click().await;
+    b.find(&format!("#conversation[data-question-id='{rid}']"))
+        .await;
+}
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Checks that each element is on screen, not empty, and that no two of
+/// them overlap; then keeps the screenshot in docs/screenshots.
+async fn check_layout_and_keep(b: &Browser, selectors: &[&str], file: &str) {
+    let rects = b
+        .js(
+            "return arguments[0].map(sel => { const e = document.querySelector(sel); \
+             if (!e) return null; const r = e.getBoundingClientRect(); \
+             return [r.left, r.top, r.right, r.bottom]; })",
+            json!([selectors]),
+        )
+        .await;
+    let (width, height) = {
+        let size = b.js("return [innerWidth, innerHeight]", json!([])).await;
+        (
+            size[0].as_f64().unwrap_or(0.0),
+            size[1].as_f64().unwrap_or(0.0),
+        )
+    };
+    let rects: Vec<[f64; 4]> = selectors
+        .iter()
+        .zip(rects.as_array().expect("a list"))
+        .map(|(sel, r)| {
+            let r: [f64; 4] = serde_json::from_value(r.clone())
+                .unwrap_or_else(|_| panic!("{sel} is on the page"));
+            assert!(
+                r[2] - r[0] >= 8.0 && r[3] - r[1] >= 8.0,
+                "{sel} is visible: {r:?}"
+            );
+            assert!(
+                r[0] >= -0.5 && r[1] >= -0.5 && r[2] <= width + 0.5 && r[3] <= height + 0.5,
+                "{sel} is inside the {width}×{height} viewport: {r:?}"
+            );
+            r
+        })
+        .collect();
+    for (i, a) in rects.iter().enumerate() {
+        for (j, c) in rects.iter().enumerate().skip(i + 1) {
+            let overlap_x = a[2].min(c[2]) - a[0].max(c[0]);
+            let overlap_y = a[3].min(c[3]) - a[1].max(c[1]);
+            assert!(
+                overlap_x <= 0.5 || overlap_y <= 0.5,
+                "{} and {} overlap: {a:?} {c:?}",
+                selectors[i],
+                selectors[j]
+            );
+        }
+    }
+    // No horizontal scrolling at this width.
+    let scrolls = b
+        .js(
+            "return document.documentElement.scrollWidth > innerWidth + 1",
+            json!([]),
+        )
+        .await;
+    assert_eq!(scrolls, json!(false), "{file}: the page scrolls sideways");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&dir).expect("docs/screenshots");
+    std::fs::write(dir.join(file), b.screenshot().await).expect("write the screenshot");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_and_an_agent_chat_live_with_text_and_images() {
+    let Some(s) = scene("a_customer_and_an_agent_chat_live_with_text_and_images").await else {
+        return;
+    };
+    s.agent("zhangsan", "张三").await;
+    let console = s.console("zhangsan").await;
+    set_status(&console, ACCEPTING).await;
+
+    // The only agent online: the visitor's conversation comes to 张三.
+    let widget = s.widget().await;
+    let rid = widget_rid(&widget, &s.t.api_key).await;
+    widget
+        .wait_until(
+            "the widget names the agent",
+            "return document.querySelector('#agent-name').textContent.includes('张三')",
+            json!([]),
+        )
+        .await;
+    open_mine(&console, &rid).await;
+
+    // Typing reaches the agent before the text does.
+    widget
+        .find("textarea#composer")
+        .await
+        .type_text("你好，我的订单三天了还没发货")
+        .await;
+    console
+        .wait_until(
+            "the agent sees the customer typing",
+            "return document.querySelector('#typing').textContent.trim() !== ''",
+            json!([]),
+        )
+        .await;
+    widget.find("#send").await.click().await;
+    sees_text(&console, "你好，我的订单三天了还没发货").await;
+    say(&console, "您好，请提供订单号，我马上为您查询").await;
+    sees_text(&widget, "您好，请提供订单号，我马上为您查询").await;
+    say(
+        &widget,
+        "订单号 20261203-8848，详情见 https://shop.example.com/orders/8848",
+    )
+    .await;
+    sees_text(
+        &console,
+        "订单号 20261203-8848，详情见 https://shop.example.com/orders/8848",
+    )
+    .await;
+    // The link is clickable, and opens safely elsewhere.
+    let link = console
+        .js(
+            "const a = document.querySelector('.msg-text a'); \
+             return a && [a.href, a.target, a.rel]",
+            json!([]),
+        )
+        .await;
+    assert_eq!(link[0], "https://shop.example.com/orders/8848");
+    assert_eq!(link[1], "_blank");
+    assert!(link[2].as_str().unwrap_or_default().contains("noopener"));
+
+    // A PNG from the customer arrives as a JPEG the agent sees; and back.
+    let image_loaded = "return [...document.querySelectorAll('.msg-image img')]\
+        .filter(i => i.complete && i.naturalWidth > 0).length >= arguments[0]";
+    widget
+        .find("input#file-input")
+        .await
+        .type_text(&fixture("tiny.png"))
+        .await;
+    console
+        .wait_until("the customer's image shows", image_loaded, json!([1]))
+        .await;
+    console
+        .find("input#file-input")
+        .await
+        .type_text(&fixture("tiny.jpg"))
+        .await;
+    widget
+        .wait_until("both images show", image_loaded, json!([2]))
+        .await;
+    console
+        .wait_until("both images show", image_loaded, json!([2]))
+        .await;
+
+    check_layout_and_keep(
+        &console,
+        &[
+            "#me-name",
+            "#status-select",
+            "#mine",
+            "#timeline",
+            "textarea#composer",
+            "#customer-panel",
+        ],
+        "console.png",
+    )
+    .await;
+    check_layout_and_keep(
+        &widget,
+        &["#agent-name", "#timeline", "textarea#composer", "#send"],
+        "widget.png",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_agent_sees_a_pending_question_vanish_when_the_first_claims_it() {
+    let Some(s) = scene("a_second_agent_sees_a_pending_question_vanish").await else {
+        return;
+    };
+    s.agent("zhangsan", "张三").await;
+    s.agent("lisi", "李四").await;
+    let zhang = s.console("zhangsan").await;
+    let li = s.console("lisi").await;
+    // Both offline: the visitor waits in the pending pool, and knows it.
+    let widget = s.widget().await;
+    let rid = widget_rid(&widget, &s.t.api_key).await;
+    widget.find("#queue").await;
+    let item = format!("#pending .pending-item[data-question-id='{rid}']");
+    li.find(&item).await;
+    zhang.find(&format!("{item} .claim")).await.click().await;
+
+    li.wait_until(
+        "the claimed question leaves 李四's pending pool",
+        "return !document.querySelector(arguments[0])",
+        json!([item]),
+    )
+    .await;
+    zhang
+        .find(&format!(
+            "#mine .conversation-item[data-question-id='{rid}']"
+        ))
+        .await;
+    widget
+        .wait_until(
+            "the visitor sees who serves it",
+            "return !document.querySelector('#queue') && \
+             document.querySelector('#agent-name').textContent.includes('张三')",
+            json!([]),
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_transfers_and_the_next_one_finishes() {
+    let Some(s) = scene("an_agent_transfers_and_the_next_one_finishes").await else {
+        return;
+    };
+    s.agent("zhangsan", "张三").await;
+    s.agent("lisi", "李四").await;
+    let zhang = s.console("zhangsan").await;
+    set_status(&zhang, ACCEPTING).await;
+    let widget = s.widget().await;
+    let rid = widget_rid(&widget, &s.t.api_key).await;
+    let li = s.console("lisi").await;
+    set_status(&li, ACCEPTING).await;
+    open_mine(&zhang, &rid).await;
+    say(&widget, "我想开发票").await;
+    sees_text(&zhang, "我想开发票").await;
+
+    zhang.find("#action-transfer").await.click().await;
+    zhang.find("#transfer-dialog").await;
+    zhang
+        .find(".transfer-agent[data-serv-id='lisi']")
+        .await
+        .click()
+        .await;
+    zhang.find("#transfer-confirm").await.click().await;
+    zhang
+        .wait_until(
+            "the conversation leaves 张三's list",
+            "return !document.querySelector(arguments[0])",
+            json!([format!(
+                "#mine .conversation-item[data-question-id='{rid}']"
+            )]),
+        )
+        .await;
+    open_mine(&li, &rid).await;
+    // 李四 sees the history that came with it.
+    sees_text(&li, "我想开发票").await;
+    widget
+        .wait_until(
+            "the visitor sees the new agent",
+            "return document.querySelector('#agent-name').textContent.includes('李四')",
+            json!([]),
+        )
+        .await;
+
+    li.find("#action-finish").await.click().await;
+    li.find("#confirm-finish").await.click().await;
+    widget.find("#new-chat").await;
+    li.wait_until(
+        "the finished conversation leaves 李四's list",
+        "return !document.querySelector(arguments[0])",
+        json!([format!(
+            "#mine .conversation-item[data-question-id='{rid}']"
+        )]),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_customer_reloads_and_goes_on_in_the_same_conversation() {
+    let Some(s) = scene("the_customer_reloads_and_goes_on_in_the_same_conversation").await else {
+        return;
+    };
+    s.agent("zhangsan", "张三").await;
+    let console = s.console("zhangsan").await;
+    set_status(&console, ACCEPTING).await;
+    let widget = s.widget().await;
+    let rid = widget_rid(&widget, &s.t.api_key).await;
+    open_mine(&console, &rid).await;
+    say(&widget, "第一条").await;
+    say(&console, "收到").await;
+    let before = sees_text(&widget, "收到").await;
+
+    widget.reload().await;
+    widget.find("textarea#composer").await;
+    assert_eq!(widget_rid(&widget, &s.t.api_key).await, rid);
+    sees_text(&widget, "收到").await;
+    assert_eq!(timeline_texts(&widget).await, vec!["第一条", "收到"]);
+    assert_eq!(widget.count(".msg[data-message-id]").await, before);
+    say(&widget, "刷新之后还在").await;
+    sees_text(&console, "刷新之后还在").await;
+    assert_eq!(
+        timeline_texts(&console).await,
+        vec!["第一条", "收到", "刷新之后还在"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_network_loss_every_message_shows_once_in_order() {
+    let Some(s) = scene("after_a_network_loss_every_message_shows_once_in_order").await else {
+        return;
+    };
+    s.agent("zhangsan", "张三").await;
+    let console = s.console("zhangsan").await;
+    set_status(&console, ACCEPTING).await;
+    let widget = s.widget().await;
+    let rid = widget_rid(&widget, &s.t.api_key).await;
+    let visitor = stored(&widget, &s.t.api_key).await;
+    let token = visitor["token"].as_str().expect("token");
+    let user_id = visitor["user_id"].as_str().expect("user_id");
+    open_mine(&console, &rid).await;
+    say(&widget, "断网前").await;
+    sees_text(&console, "断网前").await;
+
+    s.proxy.cut();
+    console.find("#offline").await;
+    // The customer goes on writing (its own network is fine).
+    for text in ["断网时一", "断网时二", "断网时三"] {
+        let (status, body) = s
+            .app
+            .post(
+                &format!("/v1/question/{rid}/message/send_text"),
+                &[
+                    ("session", token),
+                    ("sender", user_id),
+                    ("sender_type", "1"),
+                    ("text", text),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    s.proxy.restore();
+    sees_text(&console, "断网时三").await;
+    console
+        .wait_until(
+            "the banner goes",
+            "return !document.querySelector('#offline')",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        timeline_texts(&console).await,
+        vec!["断网前", "断网时一", "断网时二", "断网时三"]
+    );
+    // And live again after it.
+    say(&widget, "恢复之后").await;
+    sees_text(&console, "恢复之后").await;
+    assert_eq!(console.count(".msg[data-message-id] .msg-text").await, 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markup_in_a_message_is_shown_as_text_and_runs_nothing() {
+    let Some(s) = scene("markup_in_a_message_is_shown_as_text_and_runs_nothing").await else {
+        return;
+    };
+    s.agent("zhangsan", "张三").await;
+    let console = s.console("zhangsan").await;
+    set_status(&console, ACCEPTING).await;
+    let widget = s.widget().await;
+    let rid = widget_rid(&widget, &s.t.api_key).await;
+    open_mine(&console, &rid).await;
+    let payloads = [
+        "<img src=x onerror=\"window.__xss=1\">",
+        "<script>window.__xss=2</script>",
+        "javascript:window.__xss=3",
+        "<a href=\"javascript:window.__xss=4\">点我</a>",
+    ];
+    for payload in payloads {
+        say(&widget, payload).await;
+        sees_text(&console, payload).await;
+    }
+    for b in [&console, &widget] {
+        assert_eq!(
+            b.js("return window.__xss === undefined", json!([])).await,
+            json!(true)
+        );
+        assert_eq!(b.count(".msg-text img, .msg-text script").await, 0);
+        let links = b
+            .js(
+                "return [...document.querySelectorAll('.msg-text a')].map(a => a.protocol)",
+                json!([]),
+            )
+            .await;
+        assert!(
+            links
+                .as_array()
+                .expect("a list")
+                .iter()
+                .all(|p| p == "https:" || p == "http:"),
+            "only http(s) links: {links}"
+        );
+    }
+    // Clicking what looks like a link does nothing either.
+    console
+        .find(".msg[data-message-id]:last-of-type .msg-text")
+        .await
+        .click()
+        .await;
+    assert_eq!(
+        console
+            .js("return window.__xss === undefined", json!([]))
+            .await,
+        json!(true)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_in_forms_shows_a_message_and_changes_nothing() {
+    let Some(s) = scene("bad_input_in_forms_shows_a_message_and_changes_nothing").await else {
+        return;
+    };
+    s.agent("zhangsan", "张三").await;
+    // Sign-in: empty fields and a wrong password.
+    let b = s.driver.browser(1366, 768).await;
+    b.goto(&format!("{}/console", s.proxy.base)).await;
+    b.find("#login-submit").await.click().await;
+    let empty = b.find("#login-error").await.text().await;
+    assert!(!empty.trim().is_empty());
+    b.find("#login-account").await.type_text("zhangsan").await;
+    b.find("#login-password")
+        .await
+        .type_text("wrong-password")
+        .await;
+    b.find("#login-submit").await.click().await;
+    b.wait_until(
+        "a wrong password is said so",
+        "const e = document.querySelector('#login-error'); \
+         return !!e && e.textContent.trim() !== '' && e.textContent !== arguments[0]",
+        json!([empty]),
+    )
+    .await;
+    assert!(b.find_now("#me-name").await.is_none());
+    assert_eq!(
+        b.js(
+            "return sessionStorage.getItem('kefu.console.session')",
+            json!([])
+        )
+        .await,
+        Value::Null
+    );
+
+    let console = s.console("zhangsan").await;
+    set_status(&console, ACCEPTING).await;
+    let widget = s.widget().await;
+    let rid = widget_rid(&widget, &s.t.api_key).await;
+    open_mine(&console, &rid).await;
+    say(&widget, "在吗").await;
+    sees_text(&console, "在吗").await;
+
+    let too_long = "长".repeat(5001);
+    let wrong_file =
+        std::env::temp_dir().join(format!("kefu-not-an-image-{}.txt", std::process::id()));
+    std::fs::write(&wrong_file, "not a picture").expect("a temp file");
+    for b in [&console, &widget] {
+        let stored = b.count(".msg[data-message-id]").await;
+        // Too long: refused before sending, the text kept for editing.
+        b.js(
+            "const c = document.querySelector('textarea#composer'); c.value = arguments[0]; \
+             c.dispatchEvent(new Event('input', { bubbles: true }));",
+            json!([too_long]),
+        )
+        .await;
+        b.find("#send").await.click().await;
+        b.wait_until(
+            "the composer says the text is too long",
+            "const e = document.querySelector('#composer-error'); return !!e && e.textContent.trim() !== ''",
+            json!([]),
+        )
+        .await;
+        // Not an image.
+        b.js(
+            "const c = document.querySelector('textarea#composer'); c.value = ''; \
+             c.dispatchEvent(new Event('input', { bubbles: true }));",
+            json!([]),
+        )
+        .await;
+        b.find("input#file-input")
+            .await
+            .type_text(&wrong_file.display().to_string())
+            .await;
+        b.find("#composer-error").await;
+        assert_eq!(b.count(".msg[data-message-id]").await, stored);
+    }
+    std::fs::remove_file(&wrong_file).ok();
+    // Nothing reached the server either.
+    let history = s
+        .app
+        .history(
+            &common::Customer {
+                user_id: String::new(),
+                session: stored(&widget, &s.t.api_key).await["token"]
+                    .as_str()
+                    .expect("token")
+                    .to_owned(),
+            },
+            &rid,
+        )
+        .await;
+    let chat: Vec<&Value> = history.iter().filter(|m| m["type"] != 4).collect();
+    assert_eq!(chat.len(), 1, "only 在吗 was stored: {history:?}");
+}
+
+/// What the widget keeps of its visitor (`rid`, `token`, `user_id`).
+async fn stored(b: &Browser, api_key: &str) -> Value {
+    let stored = b
+        .js(
+            "return localStorage.getItem('kefu.widget.' + arguments[0])",
+            json!([api_key]),
+        )
+        .await;
+    serde_json::from_str(stored.as_str().expect("the widget stored its visitor")).expect("JSON")
+}
