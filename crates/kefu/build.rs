@@ -18,7 +18,9 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let web = manifest.join("../../web");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
-    println!("cargo:rerun-if-changed={}", web.display());
+    for dir in SERVED {
+        println!("cargo:rerun-if-changed={}", web.join(dir).display());
+    }
 
     let mut files = Vec::new();
     for dir in SERVED {

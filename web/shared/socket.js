@@ -70,8 +70,24 @@ export class LiveSocket {
       this.setState("offline");
       // 0.5 s, 1 s, 2 s ... at most 15 s between attempts.
       const wait = Math.min(15000, 500 * 2 ** this.attempt++);
-      this.retry = setTimeout(() => this.connect(), wait);
+      this.retry = setTimeout(() => this.retryConnect(), wait);
     };
+  }
+
+  /**
+   * A cursor the server refuses (its database was reset) would be refused
+   * forever, and a browser cannot read why an upgrade failed. So after
+   * three failed attempts, if the server itself answers, the cursor is the
+   * problem: start at "now" (the apps reload what they show at every hello).
+   */
+  async retryConnect() {
+    if (this.attempt > 3 && this.cursor) {
+      const reachable = await fetch("/healthz", { cache: "no-store" })
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (reachable) this.cursor = null;
+    }
+    this.connect();
   }
 
   /** Reconnects at once (the browser says the network is back). */

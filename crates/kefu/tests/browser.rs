@@ -78,6 +78,30 @@ impl Scene {
     }
 }
 
+impl Scene {
+    /// 张三 online in a console, a visitor in the widget whose conversation
+    /// came to him, open in his console: (console, widget, rid).
+    async fn chatting(&self) -> (Browser, Browser, String) {
+        self.agent("zhangsan", "张三").await;
+        let console = self.console("zhangsan").await;
+        set_status(&console, ACCEPTING).await;
+        let widget = self.widget().await;
+        let rid = widget_rid(&widget, &self.t.api_key).await;
+        open_mine(&console, &rid).await;
+        (console, widget, rid)
+    }
+}
+
+/// Waits until nothing matches `css`.
+async fn gone(b: &Browser, what: &str, css: &str) {
+    b.wait_until(
+        what,
+        "return !document.querySelector(arguments[0])",
+        json!([css]),
+    )
+    .await;
+}
+
 /// Picks a status in the console's header.
 async fn set_status(b: &Browser, state: &str) {
     b.find("#status-select").await;
@@ -331,10 +355,10 @@ async fn a_second_agent_sees_a_pending_question_vanish_when_the_first_claims_it(
     li.find(&item).await;
     zhang.find(&format!("{item} .claim")).await.click().await;
 
-    li.wait_until(
+    gone(
+        &li,
         "the claimed question leaves 李四's pending pool",
-        "return !document.querySelector(arguments[0])",
-        json!([item]),
+        &item,
     )
     .await;
     zhang
@@ -377,15 +401,8 @@ async fn an_agent_transfers_and_the_next_one_finishes() {
         .click()
         .await;
     zhang.find("#transfer-confirm").await.click().await;
-    zhang
-        .wait_until(
-            "the conversation leaves 张三's list",
-            "return !document.querySelector(arguments[0])",
-            json!([format!(
-                "#mine .conversation-item[data-question-id='{rid}']"
-            )]),
-        )
-        .await;
+    let mine = format!("#mine .conversation-item[data-question-id='{rid}']");
+    gone(&zhang, "the conversation leaves 张三's list", &mine).await;
     open_mine(&li, &rid).await;
     // 李四 sees the history that came with it.
     sees_text(&li, "我想开发票").await;
@@ -400,14 +417,7 @@ async fn an_agent_transfers_and_the_next_one_finishes() {
     li.find("#action-finish").await.click().await;
     li.find("#confirm-finish").await.click().await;
     widget.find("#new-chat").await;
-    li.wait_until(
-        "the finished conversation leaves 李四's list",
-        "return !document.querySelector(arguments[0])",
-        json!([format!(
-            "#mine .conversation-item[data-question-id='{rid}']"
-        )]),
-    )
-    .await;
+    gone(&li, "the finished conversation leaves 李四's list", &mine).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -415,12 +425,7 @@ async fn the_customer_reloads_and_goes_on_in_the_same_conversation() {
     let Some(s) = scene("the_customer_reloads_and_goes_on_in_the_same_conversation").await else {
         return;
     };
-    s.agent("zhangsan", "张三").await;
-    let console = s.console("zhangsan").await;
-    set_status(&console, ACCEPTING).await;
-    let widget = s.widget().await;
-    let rid = widget_rid(&widget, &s.t.api_key).await;
-    open_mine(&console, &rid).await;
+    let (console, widget, rid) = s.chatting().await;
     say(&widget, "第一条").await;
     say(&console, "收到").await;
     let before = sees_text(&widget, "收到").await;
@@ -498,12 +503,7 @@ async fn markup_in_a_message_is_shown_as_text_and_runs_nothing() {
     let Some(s) = scene("markup_in_a_message_is_shown_as_text_and_runs_nothing").await else {
         return;
     };
-    s.agent("zhangsan", "张三").await;
-    let console = s.console("zhangsan").await;
-    set_status(&console, ACCEPTING).await;
-    let widget = s.widget().await;
-    let rid = widget_rid(&widget, &s.t.api_key).await;
-    open_mine(&console, &rid).await;
+    let (console, widget, _) = s.chatting().await;
     let payloads = [
         "<img src=x onerror=\"window.__xss=1\">",
         "<script>window.__xss=2</script>",
