@@ -29,7 +29,7 @@ export default {
   enableNotifications: "Enable desktop notifications",
   soundOn: "Sound: on",
   soundOff: "Sound: off",
-  team: "Team {available}/{total} available",
+  team: "Colleagues {available}/{total} available",
   teamTitle: "Colleagues",
   teamEmpty: "No other agents",
   statusFailed: "Could not change status: {message}",

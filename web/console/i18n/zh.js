@@ -27,7 +27,7 @@ export default {
   enableNotifications: "开启桌面通知",
   soundOn: "提示音：开",
   soundOff: "提示音：关",
-  team: "团队 {available}/{total} 可接待",
+  team: "同事 {available}/{total} 可接待",
   teamTitle: "同事状态",
   teamEmpty: "没有其他客服",
   statusFailed: "切换状态失败：{message}",
