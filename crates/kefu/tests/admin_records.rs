@@ -596,10 +596,12 @@ async fn settings_change_the_time_zone_and_refuse_invalid_values(app: TestApp) {
     let s = &defaults["settings"];
     let fields = [
         "access_token_ttl",
+        "allowed_origins",
         "base",
         "config",
         "custom_fields",
         "default_password_set",
+        "frame_ancestors",
         "keep_transcripts",
         "max_chats",
         "plate_states",

@@ -239,13 +239,8 @@ async fn a_customer_and_an_agent_chat_live_with_text_and_images() {
     let Some(s) = scene("a_customer_and_an_agent_chat_live_with_text_and_images").await else {
         return;
     };
-    s.agent("zhangsan", "张三").await;
-    let console = s.console("zhangsan").await;
-    set_status(&console, ACCEPTING).await;
-
     // The only agent online: the visitor's conversation comes to 张三.
-    let widget = s.widget().await;
-    let rid = widget_rid(&widget, &s.t.api_key).await;
+    let (console, widget, _) = s.chatting().await;
     widget
         .wait_until(
             "the widget names the agent",
@@ -253,7 +248,6 @@ async fn a_customer_and_an_agent_chat_live_with_text_and_images() {
             json!([]),
         )
         .await;
-    open_mine(&console, &rid).await;
 
     // Typing reaches the agent before the text does.
     widget
@@ -449,15 +443,10 @@ async fn after_a_network_loss_every_message_shows_once_in_order() {
     let Some(s) = scene("after_a_network_loss_every_message_shows_once_in_order").await else {
         return;
     };
-    s.agent("zhangsan", "张三").await;
-    let console = s.console("zhangsan").await;
-    set_status(&console, ACCEPTING).await;
-    let widget = s.widget().await;
-    let rid = widget_rid(&widget, &s.t.api_key).await;
+    let (console, widget, rid) = s.chatting().await;
     let visitor = stored(&widget, &s.t.api_key).await;
     let token = visitor["token"].as_str().expect("token");
     let user_id = visitor["user_id"].as_str().expect("user_id");
-    open_mine(&console, &rid).await;
     say(&widget, "断网前").await;
     sees_text(&console, "断网前").await;
 

@@ -7,6 +7,7 @@
 //! required` (CI sets it) they fail instead.
 
 use std::net::SocketAddr;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,7 +43,9 @@ pub struct Driver {
 impl Driver {
     pub async fn start(binary: &str) -> Driver {
         let port = free_port();
+        // Its own process group: the browsers it starts end with it.
         let process = Command::new(binary)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -109,6 +112,10 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The whole group: chromedriver and any browser a failed test left.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.process.id())])
+            .status();
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
@@ -265,13 +272,24 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// Ends the WebDriver session, so chromedriver closes the browser (and
+    /// reaps it) now: a plain blocking DELETE, as Drop cannot await.
     fn drop(&mut self) {
-        // Best effort: the driver process ends with the test anyway.
-        let http = self.http.clone();
-        let url = self.base.clone();
-        tokio::spawn(async move {
-            let _ = http.delete(url).send().await;
-        });
+        use std::io::{Read, Write};
+        let Some(rest) = self.base.strip_prefix("http://") else {
+            return;
+        };
+        let Some((host, path)) = rest.split_once('/') else {
+            return;
+        };
+        if let Ok(mut stream) = std::net::TcpStream::connect(host) {
+            let _ = stream.set_read_timeout(Some(WAIT));
+            let _ = write!(
+                stream,
+                "DELETE /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+            );
+            let _ = stream.read_to_end(&mut Vec::new());
+        }
     }
 }
 
