@@ -2,6 +2,7 @@
 //! binary at build time (`build.rs`), or read from a folder with
 //! `--web-dir` while developing them, so that a change shows on reload.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 mod embedded {
@@ -19,7 +20,8 @@ pub enum Assets {
 
 /// One file, ready to serve.
 pub struct Asset {
-    pub bytes: Vec<u8>,
+    /// Borrowed from the binary, or read from `--web-dir`.
+    pub bytes: Cow<'static, [u8]>,
     /// Gzipped, when it was compressed at build time.
     pub gzipped: Option<&'static [u8]>,
     pub content_type: &'static str,
@@ -55,7 +57,7 @@ impl Assets {
                 .iter()
                 .find(|(name, _, _)| *name == path)
                 .map(|(_, bytes, gz)| Asset {
-                    bytes: bytes.to_vec(),
+                    bytes: Cow::Borrowed(*bytes),
                     gzipped: Some(gz),
                     content_type,
                 }),
@@ -65,7 +67,7 @@ impl Assets {
                 }
                 let bytes = tokio::fs::read(root.join(path)).await.ok()?;
                 Some(Asset {
-                    bytes,
+                    bytes: Cow::Owned(bytes),
                     gzipped: None,
                     content_type,
                 })

@@ -644,3 +644,157 @@ async fn stored(b: &Browser, api_key: &str) -> Value {
         .await;
     serde_json::from_str(stored.as_str().expect("the widget stored its visitor")).expect("JSON")
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_one_line_embed_opens_the_chat_in_a_frame_on_another_site() {
+    let Some(s) = scene("the_one_line_embed_opens_the_chat_in_a_frame_on_another_site").await
+    else {
+        return;
+    };
+    // The enterprise's page, on an origin of its own, with the one line.
+    let page = format!(
+        "<!doctype html><html><head><meta charset=utf-8><title>Shop</title></head>\
+         <body><h1>Shop</h1><script src=\"{}/widget.js\" data-api-key=\"{}\" async></script></body></html>",
+        s.proxy.base, s.t.api_key
+    );
+    let shop = serve_page(page).await;
+    let b = s.driver.browser(1366, 768).await;
+    b.goto(&shop).await;
+    b.find("#kefu-launcher").await.click().await;
+    let frame = b.find("#kefu-frame").await;
+    let src = b
+        .js(
+            "return document.querySelector('#kefu-frame').src",
+            json!([]),
+        )
+        .await;
+    let chat = format!("{}/chat?api_key={}", s.proxy.base, s.t.api_key);
+    assert!(src.as_str().unwrap_or_default().starts_with(&chat), "{src}");
+    // Inside the frame: the chat itself, connected, in a window of its own.
+    b.enter_frame(&frame).await;
+    b.find("textarea#composer").await;
+    widget_rid(&b, &s.t.api_key).await;
+    let framed = b.js("return window.top !== window", json!([])).await;
+    assert_eq!(framed, json!(true));
+}
+
+/// An HTTP server on its own port answering every request with `page`;
+/// its URL.
+async fn serve_page(page: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let page = page.clone();
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request).await;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                    page.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_canned_reply_is_found_with_a_slash_and_sent() {
+    let Some(s) = scene("a_canned_reply_is_found_with_a_slash_and_sent").await else {
+        return;
+    };
+    // The admin writes a canned reply (seed 003's templates).
+    let (status, login) = s
+        .app
+        .post(
+            "/v1/console/login",
+            &[
+                ("account", &s.t.admin_account),
+                ("password", &s.t.admin_password),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{login}");
+    let admin = login["session"].as_str().expect("session");
+    let (_, template) = s
+        .app
+        .post(
+            "/v1/answer/templates",
+            &[("session", admin), ("title", "售后")],
+        )
+        .await;
+    let template = template["template_id"].as_str().expect("template_id");
+    let (status, item) = s
+        .app
+        .post(
+            &format!("/v1/answer/template/{template}/items"),
+            &[
+                ("session", admin),
+                ("question", "退货流程"),
+                (
+                    "content",
+                    "您好，退货请在订单页点击“申请售后”，我们会在 24 小时内处理。",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{item}");
+
+    let (console, widget, _) = s.chatting().await;
+    let composer = console.find("textarea#composer").await;
+    composer.type_text("/退货").await;
+    console
+        .wait_until(
+            "the picker offers the reply",
+            "return [...document.querySelectorAll('#canned .canned-item')]\
+             .some(e => e.textContent.includes('退货流程'))",
+            json!([]),
+        )
+        .await;
+    composer.type_text("\u{E007}").await; // Enter picks it
+    console
+        .wait_until(
+            "the reply fills the composer",
+            "return document.querySelector('textarea#composer').value.startsWith('您好，退货请')",
+            json!([]),
+        )
+        .await;
+    console.find("#send").await.click().await;
+    sees_text(
+        &widget,
+        "您好，退货请在订单页点击“申请售后”，我们会在 24 小时内处理。",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_customer_ends_the_chat_and_starts_a_new_one() {
+    let Some(s) = scene("the_customer_ends_the_chat_and_starts_a_new_one").await else {
+        return;
+    };
+    let (console, widget, rid) = s.chatting().await;
+    say(&widget, "好的，谢谢").await;
+    sees_text(&console, "好的，谢谢").await;
+    widget.find("#end-chat").await.click().await;
+    widget.find("#confirm-end").await.click().await;
+    widget.find("#new-chat").await;
+    let mine = format!("#mine .conversation-item[data-question-id='{rid}']");
+    gone(&console, "the ended conversation leaves 张三's list", &mine).await;
+
+    widget.find("#new-chat").await.click().await;
+    let next = widget
+        .wait_for("a new conversation", || async {
+            let now = widget_rid(&widget, &s.t.api_key).await;
+            (now != rid).then_some(now)
+        })
+        .await;
+    open_mine(&console, &next).await;
+    say(&widget, "还有一个问题").await;
+    sees_text(&console, "还有一个问题").await;
+    assert_eq!(timeline_texts(&console).await, vec!["还有一个问题"]);
+}

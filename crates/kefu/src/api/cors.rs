@@ -21,7 +21,16 @@ pub async fn layer(State(state): State<SharedState>, req: Request, next: Next) -
         .get(header::ORIGIN)
         .and_then(|o| o.to_str().ok())
         .map(str::to_owned);
-    let Some(origin) = origin.filter(|_| is_api(req.uri().path())) else {
+    // The console and the widget call from kefu's own origin (browsers send
+    // `Origin` on their POSTs too): nothing to allow, nothing to read.
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let same_origin = origin.as_deref().is_some_and(|origin| {
+        host.is_some_and(|host| origin.split_once("://").is_some_and(|(_, o)| o == host))
+    });
+    let Some(origin) = origin.filter(|_| is_api(req.uri().path()) && !same_origin) else {
         return next.run(req).await;
     };
     let allowed = match state.engine.cors_allows(&origin).await {

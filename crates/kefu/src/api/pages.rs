@@ -125,7 +125,7 @@ fn file(asset: Asset, headers: &HeaderMap, cache: &'static str) -> Response {
     let gzip = asset.gzipped.filter(|_| accepts_gzip(headers));
     let mut response = match gzip {
         Some(gz) => ([(header::CONTENT_ENCODING, "gzip")], gz).into_response(),
-        None => asset.bytes.into_response(),
+        None => asset.bytes.into_owned().into_response(),
     };
     let h = response.headers_mut();
     h.insert(

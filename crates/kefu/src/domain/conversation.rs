@@ -184,7 +184,9 @@ pub fn may_send(state: State, sender: Actor) -> Result<(), RuleError> {
     }
 }
 
-fn serving_agent_only(state: State, agent: AgentId) -> Result<(), RuleError> {
+/// Whether `agent` serves the conversation now (what only its serving
+/// agent may do: send, hand it over).
+pub fn serving_agent_only(state: State, agent: AgentId) -> Result<(), RuleError> {
     match (state.status, state.agent) {
         (Status::Finished, _) => Err(RuleError::Finished),
         (Status::Waiting, _) => Err(RuleError::NotServing),

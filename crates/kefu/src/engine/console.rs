@@ -8,8 +8,8 @@ use std::net::IpAddr;
 
 use super::auth::SESSION_LEN;
 use super::routing::{Mover, Routed};
-use super::{current_state, AgentCtx, Caller, Engine, Entity, Error, Result};
-use crate::domain::conversation::{RuleError, Status};
+use super::{current_state, AgentCtx, Caller, Engine, Entity, Error, Result, TenantSettings};
+use crate::domain::conversation::serving_agent_only;
 use crate::ids::{new_id, now, sha256_hex};
 use crate::realtime::Revoked;
 use crate::storage::{AgentQuery, AgentRow, ConversationRow, CustomerRow, Plate};
@@ -94,15 +94,19 @@ impl Engine {
 
     pub async fn me(&self, a: &AgentCtx) -> Result<Me> {
         let settings = self.settings(a.tenant_id()).await?;
+        self.me_with(&settings, a.agent.clone()).await
+    }
+
+    async fn me_with(&self, settings: &TenantSettings, agent: AgentRow) -> Result<Me> {
         let states = settings.states(Plate::OnlineChat);
-        let state = current_state(&settings, &a.agent, Plate::OnlineChat);
+        let state = current_state(settings, &agent, Plate::OnlineChat);
         Ok(Me {
-            tenant: self.store.tenant_name(a.tenant_id()).await?,
+            tenant: self.store.tenant_name(agent.tenant_id).await?,
             accepting: state == states.accepting,
             state,
             states: states.names.clone(),
             accepting_state: states.accepting.clone(),
-            agent: a.agent.clone(),
+            agent,
         })
     }
 
@@ -111,16 +115,11 @@ impl Engine {
         let settings = self.settings(a.tenant_id()).await?;
         self.change_state(&settings, &a.agent, Plate::OnlineChat, state)
             .await?;
-        let agent = self
-            .store
-            .agent_by_id(a.tenant_id(), a.agent.id)
-            .await?
-            .ok_or(Error::NotFound(Entity::Agent))?;
-        self.me(&AgentCtx {
-            agent,
-            session: a.session.clone(),
-        })
-        .await
+        let agent = AgentRow {
+            chat_state: Some(state.to_owned()),
+            ..a.agent.clone()
+        };
+        self.me_with(&settings, agent).await
     }
 
     /// The tenant's active agents with their status and load, and its
@@ -227,14 +226,7 @@ impl Engine {
             .conversation(a.tenant_id(), question_id)
             .await?
             .ok_or(Error::NotFound(Entity::Question))?;
-        let state = question.state();
-        match state.status {
-            Status::Finished => Err(RuleError::Finished.into()),
-            Status::Waiting => Err(RuleError::NotServing.into()),
-            Status::Serving if state.agent != Some(a.agent.id) => {
-                Err(RuleError::ServedByAnother.into())
-            }
-            Status::Serving => Ok(question),
-        }
+        serving_agent_only(question.state(), a.agent.id)?;
+        Ok(question)
     }
 }

@@ -266,6 +266,14 @@ impl Browser {
             .expect("base64")
     }
 
+    /// Looks inside this iframe from now on.
+    pub async fn enter_frame(&self, frame: &Element<'_>) {
+        let answer = self
+            .post("/frame", json!({ "id": { ELEMENT: frame.id } }))
+            .await;
+        assert!(answer.get("error").is_none(), "into the frame: {answer}");
+    }
+
     pub async fn reload(&self) {
         self.post("/refresh", json!({})).await;
     }
