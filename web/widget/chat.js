@@ -39,18 +39,10 @@ const TYPING_EVERY = 2000;
 /** A socket send not acknowledged by then goes over HTTP too (idempotent). */
 const ACK_WAIT = 8000;
 
-/** @type {State} */
-const state = {
-  phase: "connecting",
-  errorKey: "connectFailed",
-  embed,
-  welcome: "",
-  agentId: "",
-  agentName: "",
-  waiting: false,
-  wait: 0,
-  endReason: "finished",
+/** What one conversation's view starts from (again at every new one). */
+const FRESH_CONVERSATION = {
   offline: false,
+  agentName: "",
   typing: false,
   readUpTo: "",
   confirmingEnd: false,
@@ -58,9 +50,22 @@ const state = {
   composerError: "",
   hasMore: false,
   loadingOlder: false,
+  newBelow: false,
+};
+
+/** @type {State} */
+const state = {
+  ...FRESH_CONVERSATION,
+  phase: "connecting",
+  errorKey: "connectFailed",
+  embed,
+  welcome: "",
+  agentId: "",
+  waiting: false,
+  wait: 0,
+  endReason: "finished",
   lightbox: "",
   dragging: false,
-  newBelow: false,
   draft: "",
   names: new Map(),
 };
@@ -180,21 +185,12 @@ async function start() {
   conv = c;
   save(apiKey, c);
   Object.assign(state, {
+    ...FRESH_CONVERSATION,
     phase: "ready",
-    offline: false,
     welcome: c.template,
     agentId: c.agent_id,
-    agentName: "",
     waiting: !c.agent_id,
     wait: c.agent_id ? 0 : c.wait,
-    typing: false,
-    readUpTo: "",
-    confirmingEnd: false,
-    ending: false,
-    composerError: "",
-    hasMore: false,
-    loadingOlder: false,
-    newBelow: false,
   });
   stick = true;
   update();

@@ -51,7 +51,7 @@ async fn chat(State(state): State<SharedState>, Query(query): Query<ChatQuery>) 
         Some(key) => match state.engine.embedding_by_api_key(key).await {
             Ok(Some(embedding)) => embedding.frame_ancestors_csp(),
             Ok(None) => "'none'".to_owned(),
-            Err(e) => return e_unavailable(e),
+            Err(e) => return unavailable(e),
         },
         None => "'none'".to_owned(),
     };
@@ -63,7 +63,7 @@ async fn chat(State(state): State<SharedState>, Query(query): Query<ChatQuery>) 
     response
 }
 
-fn e_unavailable(e: crate::engine::Error) -> Response {
+fn unavailable(e: crate::engine::Error) -> Response {
     tracing::warn!(error = %e, "chat page: settings unreadable");
     (
         StatusCode::SERVICE_UNAVAILABLE,
