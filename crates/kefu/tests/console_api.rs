@@ -405,6 +405,95 @@ async fn a_visitor_no_agent_can_take_appears_in_every_agents_pending_pool(app: T
     assert_eq!(created["user_id"], visitor["user_id"]);
 }
 
+/// A call of the administration API (seed 002) with the console's session
+/// as `Bearer`, as the console's admin pages send it.
+async fn admin_bearer(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    session: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .request(method, format!("{}{path}", app.base))
+        .bearer_auth(session);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("the server answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn the_admin_api_takes_an_admins_console_session_and_refuses_anyone_elses(app: TestApp) {
+    let t = app.tenant("一号店").await;
+    let admin = login_ok(&app, &t.admin_account, &t.admin_password).await;
+    let (status, created) = admin_bearer(
+        &app,
+        Method::POST,
+        "/api/v1/supports.json",
+        &admin,
+        Some(serde_json::json!({"support": {
+            "sPassportName": "wangwu", "password": "wangwu-pass-1", "name": "王五", "sNum": "007"
+        }})),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(created["support"]["name"], "王五");
+
+    // A non-admin agent's console session: 403 for reads and writes alike,
+    // and nothing changes.
+    let agent = login_ok(&app, "wangwu", "wangwu-pass-1").await;
+    let before = app.api_get("/api/v1/supports.json", &t.admin()).await;
+    let settings_before = app.api_get("/api/v1/settings.json", &t.admin()).await;
+    for (method, path, body) in [
+        (Method::GET, "/api/v1/supports.json", None),
+        (
+            Method::POST,
+            "/api/v1/supports.json",
+            Some(
+                serde_json::json!({"support": {"sPassportName": "zhao", "password": "zhao-pass-1", "sNum": "8"}}),
+            ),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/settings.json",
+            Some(serde_json::json!({"settings": {"timeout": 60}})),
+        ),
+        (Method::DELETE, "/api/v1/supports/1.json", None),
+    ] {
+        let (status, body) = admin_bearer(&app, method.clone(), path, &agent, body).await;
+        assert_eq!(status, 403, "{method} {path}: {body}");
+        assert_eq!(body["code"], "10030", "{body}");
+    }
+    assert_eq!(
+        app.api_get("/api/v1/supports.json", &t.admin()).await,
+        before
+    );
+    assert_eq!(
+        app.api_get("/api/v1/settings.json", &t.admin()).await,
+        settings_before
+    );
+
+    // A signed-out session and a customer's unbound session are no caller.
+    let customer = app.customer(&t, "u-1").await;
+    let (status, body) = admin_bearer(
+        &app,
+        Method::GET,
+        "/api/v1/supports.json",
+        &customer.session,
+        None,
+    )
+    .await;
+    assert!(status == 401 || status == 403, "{status} {body}");
+    let (status, _) = bearer(&app, Method::POST, "/v1/console/logout", &admin, &[]).await;
+    assert_eq!(status, 200);
+    let (status, body) =
+        admin_bearer(&app, Method::GET, "/api/v1/supports.json", &admin, None).await;
+    assert_eq!(status, 401, "{body}");
+}
+
 on_every_backend!(
     a_visitor_no_agent_can_take_appears_in_every_agents_pending_pool,
     signing_in_gives_a_session_that_alone_is_the_agent,
@@ -414,4 +503,5 @@ on_every_backend!(
     an_agent_sets_its_own_status_and_colleagues_see_who_can_take_work,
     a_question_shows_its_customer_and_agent_to_both_sides_only,
     the_serving_agent_transfers_to_an_available_colleague,
+    the_admin_api_takes_an_admins_console_session_and_refuses_anyone_elses,
 );

@@ -344,6 +344,15 @@ impl Engine {
         Ok(Admin { agent, settings })
     }
 
+    /// The agent a console session is bound to, as the administration API's
+    /// caller: the console's admin pages call seed 002 with their session
+    /// instead of sending the password with every request.
+    pub async fn admin_by_session(&self, token: &str) -> Result<Admin> {
+        let AgentCtx { agent, .. } = self.agent(token, None).await?;
+        let settings = self.settings(agent.tenant_id).await?;
+        Ok(Admin { agent, settings })
+    }
+
     /// `serv/bind`: proves the agent's password and binds it to the session.
     pub async fn bind(
         &self,

@@ -17,7 +17,9 @@ use crate::api::form::NUL_REASON;
 use crate::api::{PeerAddr, SharedState};
 use crate::engine::{Admin, Entity, Error};
 
-/// The agent calling, proved by HTTP Basic `{sPassportName}:{password}`.
+/// The agent calling, proved by HTTP Basic `{sPassportName}:{password}`
+/// (the seed's way) or by `Bearer {session}` of a session bound to the agent
+/// (the console's admin pages).
 pub struct Caller(pub Admin);
 
 impl FromRequestParts<SharedState> for Caller {
@@ -27,20 +29,28 @@ impl FromRequestParts<SharedState> for Caller {
         parts: &mut Parts,
         state: &SharedState,
     ) -> Result<Self, AdminError> {
-        const NEEDED: &str = "HTTP Basic credentials {sPassportName}:{password} are required";
+        const NEEDED: &str = "HTTP Basic credentials {sPassportName}:{password} (or a console session as Bearer) are required";
         let header = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(|| AdminError::unauthorized(NEEDED))?;
         // The scheme name is case-insensitive (RFC 9110).
-        let encoded = header
+        let (scheme, credentials) = header
             .split_once(' ')
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
-            .map(|(_, credentials)| credentials)
             .ok_or_else(|| AdminError::unauthorized(NEEDED))?;
+        if scheme.eq_ignore_ascii_case("bearer") {
+            let token = credentials.trim();
+            if token.is_empty() {
+                return Err(AdminError::unauthorized(NEEDED));
+            }
+            return Ok(Self(state.engine.admin_by_session(token).await?));
+        }
+        if !scheme.eq_ignore_ascii_case("basic") {
+            return Err(AdminError::unauthorized(NEEDED));
+        }
         let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
+            .decode(credentials.trim())
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .ok_or_else(|| AdminError::unauthorized(NEEDED))?;
