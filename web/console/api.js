@@ -27,6 +27,11 @@ export async function api(method, path, options = {}) {
   }
 }
 
+/** Signs the agent out: a call of another dialect found the session gone. */
+export function sessionGone() {
+  ended();
+}
+
 /** @param {string} id a 24-hex id (or an account) made safe for a path */
 export function seg(id) {
   return encodeURIComponent(id);

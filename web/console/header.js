@@ -7,6 +7,7 @@ import { i18n, t } from "./i18n.js";
 import { setStatus, logout } from "./session.js";
 import { toggleSound, askNotifications } from "./alerts.js";
 import { available, loadAgents } from "./transfer.js";
+import { adminToggle } from "./admin/shell.js";
 
 export function langButton() {
   return html`<button type="button" id="lang-switch" class="btn ghost small" title=${t("langSwitchTitle")}
@@ -38,6 +39,7 @@ export function headerView() {
         <span class="logo">kefu</span>
         <span class="tenant" title=${me?.tenant ?? ""}>${me?.tenant ?? ""}</span>
       </div>
+      ${adminToggle() ?? nothing}
       <div class="topbar-spacer"></div>
       <div class="team">
         <button type="button" class="btn ghost small team-btn" aria-expanded=${state.teamOpen ? "true" : "false"}

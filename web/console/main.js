@@ -13,6 +13,7 @@ import { customerView } from "./customer.js";
 import { transferView, closeTransfer } from "./transfer.js";
 import { installAlerts, updateTitle } from "./alerts.js";
 import { start, endSession } from "./session.js";
+import { adminView, inAdmin, route } from "./admin/shell.js";
 
 function view() {
   if (!state.session) return loginView();
@@ -22,11 +23,13 @@ function view() {
       ${state.connection === "offline"
         ? html`<div id="offline" class="offline" role="status">${t("offline")}</div>`
         : nothing}
-      <main class="workspace">
-        ${inboxView()}
-        ${conversationView()}
-        ${customerView()}
-      </main>
+      ${inAdmin()
+        ? adminView()
+        : html`<main class="workspace">
+            ${inboxView()}
+            ${conversationView()}
+            ${customerView()}
+          </main>`}
       ${transferView()}
       <div class="toasts" aria-live="polite">
         ${repeat(state.toasts, (x) => x.id, (x) => html`<div class="toast ${x.kind}" role=${x.kind === "error" ? "alert" : "status"}>${x.text}</div>`)}
@@ -101,5 +104,8 @@ for (const type of ["dragover", "drop"]) {
   });
 }
 
+window.addEventListener("hashchange", route);
+
 if (state.session) start();
+route();
 update();

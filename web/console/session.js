@@ -8,6 +8,7 @@ import { loadAgents } from "./transfer.js";
 import { forgetCanned } from "./canned.js";
 import { t } from "./i18n.js";
 import { errorText } from "./errors.js";
+import { afterSignIn } from "./admin/shell.js";
 
 /** @typedef {import("./i18n.js").Key} Key */
 
@@ -31,6 +32,7 @@ export async function login() {
     l.password = "";
     l.error = null;
     start();
+    afterSignIn();
   } catch (e) {
     l.error = loginError(e);
     afterRender(() => {

@@ -28,12 +28,13 @@ function describe(httpStatus, body) {
 
 /**
  * @typedef {Record<string, string | number | boolean | undefined | null>} Fields
- * @typedef {{ token?: string | null, query?: Fields, form?: Fields | FormData, signal?: AbortSignal }} CallOptions
+ * @typedef {{ token?: string | null, query?: Fields, form?: Fields | FormData, json?: unknown, signal?: AbortSignal }} CallOptions
  */
 
 /**
  * One call. GET sends `query`; other methods send `form` as a URL-encoded
- * (or multipart, for FormData) body. Answers the parsed JSON.
+ * (or multipart, for FormData) body, or `json` as a JSON body (seed 002).
+ * Answers the parsed JSON.
  * @param {string} method
  * @param {string} path e.g. `/v1/question/list`
  * @param {CallOptions} [options]
@@ -47,7 +48,10 @@ export async function call(method, path, options = {}) {
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   /** @type {BodyInit | undefined} */
   let body;
-  if (options.form instanceof FormData) {
+  if (options.json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(options.json);
+  } else if (options.form instanceof FormData) {
     body = options.form;
   } else if (options.form) {
     body = new URLSearchParams(entries(options.form));

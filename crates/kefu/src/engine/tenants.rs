@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::agents::Admin;
 use super::{Engine, Error, Result};
 use crate::ids::{now, random_token, sha256_hex};
 use crate::storage::{NewTenant, TenantSummary};
@@ -75,6 +76,19 @@ impl Engine {
     /// Every tenant, for the operator (`kefu tenant list`).
     pub async fn list_tenants(&self) -> Result<Vec<TenantSummary>> {
         Ok(self.store.list_tenants().await?)
+    }
+
+    /// The admin's tenant's api_key: public (every page with the widget
+    /// carries it), so an admin may read it; the secret is shown only once.
+    pub async fn api_key(&self, admin: &Admin) -> Result<String> {
+        admin.require_admin()?;
+        Ok(self.store.tenant_api_key(admin.tenant_id()).await?)
+    }
+
+    /// An admin rotates its tenant's keys ([`Self::rotate_tenant_keys`]).
+    pub async fn admin_rotate_keys(&self, admin: &Admin, api_key: bool) -> Result<NewKeys> {
+        admin.require_admin()?;
+        self.rotate_tenant_keys(admin.tenant_id(), api_key).await
     }
 
     /// Gives a tenant a new secret_key (and a new api_key with `api_key`),

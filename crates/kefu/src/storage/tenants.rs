@@ -91,6 +91,16 @@ impl Store {
         })
     }
 
+    /// The tenant's public key (the widget's `data-api-key`).
+    pub async fn tenant_api_key(&self, tenant_id: i64) -> Result<String> {
+        with_pool!(self, read, pool => {
+            sqlx::query_scalar("SELECT api_key FROM tenants WHERE id = $1")
+                .bind(tenant_id)
+                .fetch_one(pool)
+                .await
+        })
+    }
+
     /// The tenant's settings document (JSON).
     pub async fn tenant_settings(&self, tenant_id: i64) -> Result<String> {
         with_pool!(self, read, pool => {

@@ -8,6 +8,7 @@
 
 pub mod error;
 mod groups;
+mod keys;
 mod render;
 mod request;
 mod schedules;
@@ -49,5 +50,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/api/v1/supportgroups/{id}/supports.json", groups::members)
         .get("/api/v1/settings.json", settings::show)
         .put("/api/v1/settings.json", settings::update)
+        .get("/api/v1/keys.json", keys::show)
+        .post("/api/v1/keys.json", keys::rotate)
         .merge(webhooks::routes)
 }

@@ -357,6 +357,20 @@ pub fn operations() -> Vec<Op> {
                 session_idle_timeout or session_lifetime); 10012 a \
                 plate_states key other than 1, 2, 3")
             .answer(schema_ref("SettingsEnvelope"), json!({ "settings": settings_example() })),
+        call("get", "/api/v1/keys.json", "settings", "Show the tenant's api_key (kefu's addition)",
+            &ADMIN, "The public `api_key` that the widget snippet and seed 001's access tokens \
+            name. The `secret_key` is stored hashed and never shown again after it was made.")
+            .answer(schema_ref("KeysEnvelope"), json!({ "keys": { "tenant_id": 1,
+                "api_key": "k3Zr8mQ2xW9pLs7vB4nT6yHd" } })),
+        call("post", "/api/v1/keys.json", "settings", "Rotate the tenant's keys (kefu's addition)",
+            &ADMIN, "A new `secret_key`, answered this once; with `api_key` true a new \
+            `api_key` too (every page's widget snippet must then change). Access tokens bought \
+            with the old secret stop working at once.")
+            .json("KeysRequest", json!({ "keys": { "api_key": false } }))
+            .error("400", BAD)
+            .answer(schema_ref("KeysRotated"), json!({ "keys": { "tenant_id": 1,
+                "api_key": "k3Zr8mQ2xW9pLs7vB4nT6yHd",
+                "secret_key": "Qm9vN2xLc3R4aW5nU2VjcmV0S2V5MTIzNDU2Nzg5" } })),
         call("get", "/api/v1/webhooks.json", "webhooks", "List webhooks (kefu's addition)",
             &ADMIN, "The tenant's webhooks by id. Never shows their signing secrets.")
             .query(&["admin_page", "admin_per_page"]).error("400", BAD)
@@ -1014,6 +1028,18 @@ fn settings_schemas() -> Value {
             "session_idle_timeout": number_or_text(session_idle()),
             "session_lifetime": number_or_text(session_lifetime()),
         })),
+        "KeysInput": object(&[], json!({
+            "api_key": { "type": "boolean", "description": "also replace the api_key" } })),
+        "KeysRequest": wrap("keys", "KeysInput"),
+        "Keys": object(&["tenant_id", "api_key"], json!({
+            "tenant_id": { "type": "integer" },
+            "api_key": string("the public key: the widget's data-api-key") })),
+        "KeysEnvelope": wrap("keys", "Keys"),
+        "NewKeys": object(&["tenant_id", "api_key", "secret_key"], json!({
+            "tenant_id": { "type": "integer" },
+            "api_key": string("the public key: the widget's data-api-key"),
+            "secret_key": string("the new secret, shown this once") })),
+        "KeysRotated": wrap("keys", "NewKeys"),
         "SettingsRequest": wrap("settings", "SettingsInput"),
         "SettingsEnvelope": wrap("settings", "Settings"),
     })

@@ -1,0 +1,31 @@
+// Calls of the administration API (seed 002, docs/api/admin.md) with the
+// console's session as `Bearer`: the server checks the role on every call,
+// so these pages show only what the API lets an admin see.
+import { ApiError } from "../../shared/http.js";
+import { api, sessionGone } from "../api.js";
+
+/**
+ * @param {string} method
+ * @param {string} path under `/api/v1`, e.g. `/supports.json`
+ * @param {{ query?: import("../../shared/http.js").Fields, json?: unknown }} [options]
+ * @returns {Promise<any>}
+ */
+export async function adminApi(method, path, options = {}) {
+  try {
+    return await api(method, `/api/v1${path}`, options);
+  } catch (e) {
+    // 10020: the session is no longer anyone's (signed out, expired).
+    if (e instanceof ApiError && e.httpStatus === 401) sessionGone();
+    throw e;
+  }
+}
+
+/** Seed 002's error code ("10011"), or null. @param {unknown} e */
+export function adminCode(e) {
+  return e instanceof ApiError && e.body && typeof e.body.code === "string" ? e.body.code : null;
+}
+
+/** The parameter seed 002 blames (`field`), or null. @param {unknown} e */
+export function adminField(e) {
+  return e instanceof ApiError && e.body && typeof e.body.field === "string" ? e.body.field : null;
+}
