@@ -11,6 +11,7 @@ pub mod desk;
 pub mod http;
 pub mod node;
 pub mod pg;
+pub mod scene;
 pub mod ws;
 
 use std::path::PathBuf;
