@@ -1,16 +1,29 @@
 //! Identifiers, credentials and their hashes.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-/// Current Unix time in seconds, as the seeds' float timestamps.
+/// Microseconds added to the system clock: always 0 in a server; tests that
+/// script a history with known times move it ([`shift_clock`]).
+static CLOCK_SHIFT_MICROS: AtomicI64 = AtomicI64::new(0);
+
+/// Current Unix time in seconds, as the seeds' float timestamps. Every
+/// stored time (messages, notices, sessions, shifts, reports) reads this.
 pub fn now() -> f64 {
-    SystemTime::now()
+    let system = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
+        .unwrap_or(0.0);
+    system + CLOCK_SHIFT_MICROS.load(Ordering::Relaxed) as f64 / 1e6
+}
+
+/// Moves kefu's clock (this process's [`now`]) by `secs`, forward or back:
+/// for tests that need conversations started, answered and finished at
+/// known times. Ids stay increasing whatever the clock does.
+pub fn shift_clock(secs: f64) {
+    CLOCK_SHIFT_MICROS.fetch_add((secs * 1e6) as i64, Ordering::Relaxed);
 }
 
 /// A new 24-character time-ordered id: 48 bits of milliseconds and a 16-bit
@@ -20,10 +33,7 @@ pub fn now() -> f64 {
 /// is why they double as the seeds' paging cursors.
 pub fn new_id() -> String {
     static LAST: AtomicU64 = AtomicU64::new(0);
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0);
+    let millis = (now() * 1000.0).max(0.0) as u64;
     let mut last = LAST.load(Ordering::Relaxed);
     let next = loop {
         let candidate = (millis << 16).max(last + 1);

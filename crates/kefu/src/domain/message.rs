@@ -26,10 +26,17 @@ impl SenderType {
 /// What a message carries; the seed's `type` is [`Body::kind`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Body {
-    Audio { path: String, len_secs: i64 },
-    Image { path: String },
+    Audio {
+        path: String,
+        len_secs: i64,
+    },
+    Image {
+        path: String,
+    },
     Text(String),
     Notice(Notice),
+    /// The customer's rating of a finished conversation: a notice too.
+    Rating(super::rating::Rating),
 }
 
 impl Body {
@@ -39,7 +46,7 @@ impl Body {
             Body::Audio { .. } => 1,
             Body::Image { .. } => 2,
             Body::Text(_) => 3,
-            Body::Notice(_) => 4,
+            Body::Notice(_) | Body::Rating(_) => 4,
         }
     }
 }
@@ -65,13 +72,14 @@ pub fn event_name(kind: i64, action: Option<i64>) -> &'static str {
         (4, Some(5)) => "timed_out",
         (4, Some(6)) => "reopened",
         (4, Some(7)) => "transferred",
+        (4, Some(super::rating::RATED)) => "rated",
         (4, _) => "notice",
         _ => "message",
     }
 }
 
 /// Every name [`event_name`] gives.
-pub const EVENT_NAMES: [&str; 9] = [
+pub const EVENT_NAMES: [&str; 10] = [
     "message",
     "assigned",
     "quit",
@@ -80,6 +88,7 @@ pub const EVENT_NAMES: [&str; 9] = [
     "timed_out",
     "reopened",
     "transferred",
+    "rated",
     "notice",
 ];
 

@@ -12,6 +12,8 @@ pub mod message;
 pub mod origin;
 pub mod paging;
 pub mod question;
+pub mod rating;
+pub mod report;
 pub mod routing;
 pub mod schedule;
 

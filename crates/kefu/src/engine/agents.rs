@@ -514,14 +514,15 @@ impl Engine {
             ));
         }
         let tenant_id = agent.tenant_id;
+        let accepting = settings.states(plate).accepting == state;
+        let logged = (plate == Plate::OnlineChat).then_some(accepting);
         if !self
             .store
-            .set_agent_state(tenant_id, agent.id, plate, state)
+            .set_agent_state(tenant_id, agent.id, plate, state, logged)
             .await?
         {
             return Err(Error::NotFound(Entity::Agent));
         }
-        let accepting = settings.states(plate).accepting == state;
         self.announce_agent_status(tenant_id, &agent.account, plate, state, accepting);
         if plate == Plate::OnlineChat {
             self.drain(tenant_id).await?;

@@ -9,10 +9,10 @@ use std::net::IpAddr;
 use super::auth::SESSION_LEN;
 use super::routing::{Mover, Routed};
 use super::{current_state, AgentCtx, Caller, Engine, Entity, Error, Result, TenantSettings};
-use crate::domain::conversation::serving_agent_only;
+use crate::domain::conversation::{serving_agent_only, Status};
 use crate::ids::{new_id, now, sha256_hex};
 use crate::realtime::Revoked;
-use crate::storage::{AgentQuery, AgentRow, ConversationRow, CustomerRow, Plate};
+use crate::storage::{AgentQuery, AgentRow, ConversationRow, CustomerRow, MessageRow, Plate};
 
 /// The prefix of the customer record that holds an agent's console
 /// sessions (a session always belongs to a customer; this one never asks).
@@ -43,6 +43,8 @@ pub struct QuestionDetail {
     pub question: ConversationRow,
     pub customer: CustomerRow,
     pub agent: Option<AgentRow>,
+    /// The customer's rating notice, once it rated the question.
+    pub rating: Option<MessageRow>,
 }
 
 impl Engine {
@@ -188,10 +190,16 @@ impl Engine {
             Some(agent_id) => self.store.agent_by_id(tenant_id, agent_id).await?,
             None => None,
         };
+        // Only a finished question can have one: skip the read otherwise.
+        let rating = match question.state().status {
+            Status::Finished => self.rating_of(tenant_id, &question.id).await?,
+            _ => None,
+        };
         Ok(QuestionDetail {
             question,
             customer,
             agent,
+            rating,
         })
     }
 

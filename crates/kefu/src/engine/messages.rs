@@ -262,6 +262,7 @@ pub(super) fn message_in(
         media_path: None,
         audio_len: None,
         action: None,
+        rating: None,
         client_msg_id: None,
         created_at: now(),
         seq: 0,
@@ -274,6 +275,11 @@ pub(super) fn message_in(
             m.audio_len = Some(len_secs);
         }
         Body::Notice(notice) => m.action = Some(notice.code()),
+        Body::Rating(rating) => {
+            m.action = Some(crate::domain::rating::RATED);
+            m.rating = Some(rating.score);
+            m.text = Some(rating.comment);
+        }
     }
     m
 }

@@ -14,7 +14,9 @@ mod live;
 mod messages;
 mod passwords;
 mod questions;
+mod ratings;
 mod recent;
+mod reports;
 mod routing;
 mod settings;
 mod templates;
@@ -32,6 +34,7 @@ pub use groups::GroupView;
 pub use live::Presence;
 pub use messages::Upload;
 pub use questions::{CustomerList, CustomerProfile};
+pub use reports::{ReportView, Selection, Transcript, EXPORT_LIMIT};
 pub use routing::Routed;
 pub use settings::{
     EmbeddingSettings, PlateStates, RoutingChanges, RoutingSettings, SessionSettings,
@@ -71,6 +74,10 @@ pub enum Error {
     /// The conversation's state does not allow it.
     #[error(transparent)]
     Rule(#[from] RuleError),
+    /// A rating the conversation does not take (not finished, never
+    /// served, or rated already).
+    #[error("{0}")]
+    NotRateable(Unrateable),
     /// The client message id was already used by another sender.
     #[error("client_msg_id is already used in this question")]
     ClientIdTaken,
@@ -97,6 +104,17 @@ pub enum Error {
     Storage(#[from] sqlx::Error),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Why a conversation takes no rating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Unrateable {
+    #[error("only a finished question can be rated")]
+    NotFinished,
+    #[error("no agent served this question: there is nothing to rate")]
+    NeverServed,
+    #[error("this question was rated already")]
+    AlreadyRated,
 }
 
 /// What a [`Error::NotFound`] is about.

@@ -479,21 +479,41 @@ impl Store {
         })
     }
 
-    /// Sets an agent's status name in one module.
+    /// Sets an agent's status name in one module. `accepting` (online chat
+    /// only) is whether the new status takes work: recorded with the time in
+    /// `agent_status_log` for the reports' "agents online over time".
     pub async fn set_agent_state(
         &self,
         tenant_id: i64,
         id: i64,
         plate: Plate,
         state: &str,
+        accepting: Option<bool>,
     ) -> Result<bool> {
         with_pool!(self, write, pool => {
+            let mut tx = pool.begin().await?;
             let sql = format!(
                 "UPDATE agents SET {} = $1 WHERE tenant_id = $2 AND id = $3 AND is_stat IN (0, 1)",
                 plate.column()
             );
-            let done = sqlx::query(&sql).bind(state).bind(tenant_id).bind(id).execute(pool).await?;
-            Ok(done.rows_affected() == 1)
+            let done = sqlx::query(&sql).bind(state).bind(tenant_id).bind(id).execute(&mut *tx).await?;
+            if done.rows_affected() != 1 {
+                return Ok(false);
+            }
+            if let Some(accepting) = accepting {
+                sqlx::query(
+                    "INSERT INTO agent_status_log (tenant_id, agent_id, accepting, at)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(tenant_id)
+                .bind(id)
+                .bind(i64::from(accepting))
+                .bind(crate::ids::now())
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(true)
         })
     }
 }

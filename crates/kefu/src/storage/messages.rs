@@ -18,6 +18,8 @@ pub struct MessageRow {
     pub media_path: Option<String>,
     pub audio_len: Option<i64>,
     pub action: Option<i64>,
+    /// A rating notice's score, 1 to 5.
+    pub rating: Option<i64>,
     pub client_msg_id: Option<String>,
     pub created_at: f64,
     /// Its number in the tenant's stream of stored messages (the sockets'
@@ -37,13 +39,13 @@ pub enum InsertOutcome {
 
 pub(super) const COLUMNS: &str =
     "id, tenant_id, conversation_id, sender, sender_type, kind, text, media_path, \
-                       audio_len, action, client_msg_id, created_at, seq";
+                       audio_len, action, rating, client_msg_id, created_at, seq";
 
 macro_rules! decode_message {
     ($row:expr) => {
         decode!($row => MessageRow {
             id, tenant_id, conversation_id, sender, sender_type, kind, text, media_path,
-            audio_len, action, client_msg_id, created_at, seq
+            audio_len, action, rating, client_msg_id, created_at, seq
         })
     };
 }
@@ -82,8 +84,8 @@ macro_rules! insert_message {
         sqlx::query(
             "INSERT INTO messages
              (id, tenant_id, conversation_id, sender, sender_type, kind, text, media_path,
-              audio_len, action, client_msg_id, created_at, seq)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+              audio_len, action, rating, client_msg_id, created_at, seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
              ON CONFLICT DO NOTHING",
         )
         .bind(&m.id)
@@ -96,6 +98,7 @@ macro_rules! insert_message {
         .bind(&m.media_path)
         .bind(m.audio_len)
         .bind(m.action)
+        .bind(m.rating)
         .bind(&m.client_msg_id)
         .bind(m.created_at)
         .bind(seq)
@@ -131,6 +134,7 @@ where
             .push_bind(m.media_path.as_deref())
             .push_bind(m.audio_len)
             .push_bind(m.action)
+            .push_bind(m.rating)
             .push_bind(m.client_msg_id.as_deref())
             .push_bind(m.created_at)
             .push_bind(m.seq);

@@ -36,6 +36,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0005_edges.sql"),
         postgres: include_str!("../../migrations/postgres/0005_edges.sql"),
     },
+    Migration {
+        version: 6,
+        sqlite: include_str!("../../migrations/sqlite/0006_insights.sql"),
+        postgres: include_str!("../../migrations/postgres/0006_insights.sql"),
+    },
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS kefu_migrations (

@@ -74,6 +74,8 @@ mod messages;
 mod migrate;
 #[cfg(test)]
 mod plans;
+mod ratings;
+mod reports;
 mod routing;
 mod templates;
 mod tenants;
@@ -93,6 +95,7 @@ pub use duties::DutyRow;
 pub use events::{Reader, StoredEvent};
 pub use groups::GroupRow;
 pub use messages::{InsertOutcome, MessageRow};
+pub use ratings::RatingOutcome;
 pub use routing::{Queued, Round, RoundOutcome, RoundPlan, RoutableAgent, Snapshot};
 pub use templates::{ItemRow, TemplateRow};
 pub use tenants::{NewTenant, TenantRow, TenantSummary};

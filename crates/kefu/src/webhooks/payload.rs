@@ -53,6 +53,7 @@ mod tests {
                 media_path: None,
                 audio_len: None,
                 action: None,
+                rating: None,
                 client_msg_id: None,
                 created_at: 1.5,
                 seq: 42,

@@ -166,6 +166,7 @@ impl From<Error> for AdminError {
             Error::NotFound(_) => Self::not_found(message),
             Error::Conflict(_)
             | Error::Rule(_)
+            | Error::NotRateable(_)
             | Error::ClientIdTaken
             | Error::Unavailable(_)
             | Error::NoAgentAvailable => Self::new(S::CONFLICT, 10050, None, message),

@@ -75,7 +75,7 @@ impl From<Error> for CustomerError {
             Error::Unavailable(_) | Error::NoAgentAvailable => {
                 Self::new(S::CONFLICT, "agent unavailable", message)
             }
-            Error::Rule(_) | Error::Conflict(_) | Error::ClientIdTaken => {
+            Error::Rule(_) | Error::NotRateable(_) | Error::Conflict(_) | Error::ClientIdTaken => {
                 Self::new(S::CONFLICT, "conflict", message)
             }
             Error::TooManyAttempts { .. } => {

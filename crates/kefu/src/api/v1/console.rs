@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::error::V1Error;
 use super::params::{Params, PathParam};
 use super::questions::question_id;
-use super::render::ok;
+use super::render::{self, ok};
 use super::{agent, caller};
 use crate::api::{PeerAddr, SharedState};
 use crate::engine::Me;
@@ -114,6 +114,7 @@ pub async fn question(
         "user_image_url": d.customer.avatar_url,
         "serv_id": d.agent.as_ref().map(|a| a.account.as_str()).unwrap_or_default(),
         "serv_name": d.agent.as_ref().map(|a| a.name.as_str()).unwrap_or_default(),
+        "rating": d.rating.as_ref().map(render::rating),
     }))))
 }
 

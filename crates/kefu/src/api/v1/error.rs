@@ -7,7 +7,7 @@ use axum::Json;
 use serde_json::json;
 
 use crate::domain::conversation::RuleError;
-use crate::engine::{Entity, Error};
+use crate::engine::{Entity, Error, Unrateable};
 
 /// An error as the question-chat dialect reports it.
 #[derive(Debug)]
@@ -96,6 +96,12 @@ impl From<Error> for V1Error {
             Error::TooManyAttempts { field, .. } => (S::TOO_MANY_REQUESTS, 2005, Some(*field)),
             Error::Rule(rule) => (S::CONFLICT, rule_code(*rule), Some("question_id")),
             Error::ClientIdTaken => (S::CONFLICT, 4006, Some("client_msg_id")),
+            Error::NotRateable(Unrateable::NotFinished | Unrateable::NeverServed) => {
+                (S::CONFLICT, 4011, Some("question_id"))
+            }
+            Error::NotRateable(Unrateable::AlreadyRated) => {
+                (S::CONFLICT, 4012, Some("question_id"))
+            }
             Error::Conflict(_) => (S::CONFLICT, 4007, None),
             Error::Unavailable(_) | Error::NoAgentAvailable => (S::CONFLICT, 4008, None),
             Error::Storage(err) => {

@@ -41,6 +41,7 @@ pub fn routes(r: Routes) -> Routes {
             questions::request_finish,
         )
         .post("/v1/question/{question_id}/reopen", questions::reopen)
+        .post("/v1/question/{question_id}/rate", questions::rate)
         .get("/v1/question/{question_id}/message", messages::history)
         .post(
             "/v1/question/{question_id}/message/send_text",

@@ -151,6 +151,26 @@ pub async fn reopen(
     Ok(notice_reply(&notice.id))
 }
 
+/// `POST /v1/question/{question_id}/rate`: the question's customer rates it
+/// once it is finished, `score` 1 to 5 and an optional `comment`.
+pub async fn rate(State(state): State<SharedState>, PathParam(id): PathParam, p: Params) -> Reply {
+    let session = customer(&state, &p).await?;
+    let score = p
+        .required("score")?
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| V1Error::invalid("score", "score must be 1, 2, 3, 4 or 5"))?;
+    let comment = p.optional("comment").unwrap_or_default();
+    let notice = state
+        .engine
+        .rate(&session, question_id(&id)?.as_str(), score, comment)
+        .await?;
+    Ok(Json(ok(json!({
+        "message_id": notice.id,
+        "rating": super::render::rating(&notice),
+    }))))
+}
+
 /// `GET /v1/user?question_id=`: an HTML page about the question's customer
 /// (name, device count, group count) for the agent app's web view.
 pub async fn user_page(

@@ -80,9 +80,25 @@ pub fn message(m: &MessageRow, public_url: &str) -> Value {
             ))
         }
         3 => v["text"] = json!(m.text.as_deref().unwrap_or_default()),
-        _ => v["action"] = json!(m.action.unwrap_or_default()),
+        _ => {
+            v["action"] = json!(m.action.unwrap_or_default());
+            // A rating notice (action 8) carries its score and comment.
+            if let Some(score) = m.rating {
+                v["rating"] = json!(score);
+                v["text"] = json!(m.text.as_deref().unwrap_or_default());
+            }
+        }
     }
     v
+}
+
+/// A question's rating as `GET /v1/question/{id}` and the rate call show it.
+pub fn rating(m: &MessageRow) -> Value {
+    json!({
+        "score": m.rating.unwrap_or_default(),
+        "comment": m.text.as_deref().unwrap_or_default(),
+        "created_at": m.created_at,
+    })
 }
 
 /// Where a stored media file is served from.
