@@ -10,6 +10,7 @@ pub mod error;
 mod groups;
 mod keys;
 mod render;
+mod reports;
 mod request;
 mod schedules;
 mod settings;
@@ -52,5 +53,9 @@ pub fn routes(r: Routes) -> Routes {
         .put("/api/v1/settings.json", settings::update)
         .get("/api/v1/keys.json", keys::show)
         .post("/api/v1/keys.json", keys::rotate)
+        .get("/api/v1/reports.json", reports::report)
+        .get("/api/v1/reports.csv", reports::report_csv)
+        .get("/api/v1/transcripts.json", reports::transcripts)
+        .get("/api/v1/transcripts.csv", reports::transcripts_csv)
         .merge(webhooks::routes)
 }
