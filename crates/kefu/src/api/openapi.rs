@@ -378,6 +378,17 @@ fn operations() -> Vec<Op> {
             .fail("404", "3001 问题不存在 / question not found, or not the customer's")
             .fail("409", "4005 问题未结束 / only a finished question can be reopened; 4007 retry")
             .ok(message_id()),
+        op("post", "/v1/question/{question_id}/rate", "question",
+            "客户评价 / Customer rates (kefu's addition)",
+            "The question's customer (`session`), once the question is finished and an agent \
+            served it: `score` 1 to 5 and an optional `comment` (at most 500 characters). Once \
+            per question; stored as notice action 8, which carries `rating` and `text`.")
+            .body("RateRequest").by(CUSTOMER)
+            .fail("400", "1001 score missing; 1002 score not 1–5 or comment too long")
+            .fail("404", "3001 问题不存在 / question not found, or not the customer's")
+            .fail("409", "4011 not finished, or no agent served it; 4012 rated already")
+            .ok(ok_body(&["message_id", "rating"], json!({ "message_id": schema_ref("Id"),
+                "rating": schema_ref("Rating") }))),
         op("get", "/v1/question/{question_id}/message", "message",
             "获取问题聊天消息 / Chat history", EITHER)
             .by(BOUND).paging("message_id").fail("404", NO_QUESTION)
@@ -582,10 +593,21 @@ fn schemas() -> Value {
         "ImageMessage": message(2, json!({ "image_url": url("图片url / image URL") })),
         "TextMessage": message(3, json!({ "text": string("文本内容 / the text") })),
         "NoticeMessage": message(4, json!({ "action": { "type": "integer",
-            "enum": [1, 2, 3, 4, 5, 6, 7], "description": "动作类型 / action: 1 客服开始处理 agent \
-            started, 2 客服退出处理 agent quit, 3 客服请求结束处理 finish requested, 4 本问题已完成\
-            处理 finished, 5 本问题已超时 timed out, 6 用户重开问题 reopened, 7 转接 transferred \
-            (kefu's addition)" } })),
+            "enum": [1, 2, 3, 4, 5, 6, 7, 8], "description": "动作类型 / action: 1 客服开始处理 \
+            agent started, 2 客服退出处理 agent quit, 3 客服请求结束处理 finish requested, 4 本问题\
+            已完成处理 finished, 5 本问题已超时 timed out, 6 用户重开问题 reopened, 7 转接 \
+            transferred, 8 客户评价 rated (7 and 8 are kefu's additions)" },
+            "rating": { "type": "integer", "minimum": 1, "maximum": 5,
+                "description": "action 8 only: the score" },
+            "text": string("action 8 only: the customer's comment, or \"\"") })),
+        "Rating": object(&["score", "comment", "created_at"], json!({
+            "score": { "type": "integer", "minimum": 1, "maximum": 5 },
+            "comment": string("评价内容 / the comment, or \"\""),
+            "created_at": { "type": "number", "description": "Unix seconds" } })),
+        "RateRequest": object(&["session", "score"], json!({
+            "session": schema_ref("Session"),
+            "score": { "type": "integer", "minimum": 1, "maximum": 5, "description": "1 to 5 星" },
+            "comment": text(0, 500, "评价内容 / optional comment") })),
         "Template": object(&["template_id", "title"], template_props()),
         "Item": object(&["item_id", "question", "content"], item_props()),
         "SessionRequest": object(&["api_key", "secret_key", "user_id"], json!({

@@ -117,7 +117,7 @@ impl Op {
 
 /// The tags of this dialect's operations.
 #[rustfmt::skip]
-pub const TAGS: [(&str, &str); 7] = [
+pub const TAGS: [(&str, &str); 8] = [
     ("supports", "客服接口 / agents, search and the recycle bin"),
     ("permissions", "权限与客服状态 / call-center permission, per-module status"),
     ("signin", "客服签到 / check-ins"),
@@ -125,6 +125,7 @@ pub const TAGS: [(&str, &str); 7] = [
     ("supportgroups", "分组 / departments (kefu's addition)"),
     ("settings", "设置 / tenant settings for this API (kefu's addition)"),
     ("webhooks", "Webhooks: the tenant's events POSTed, signed, to its systems (kefu's addition)"),
+    ("reports", "报表与会话导出 / reports and transcript exports (kefu's addition)"),
 ];
 
 #[rustfmt::skip]
@@ -371,6 +372,40 @@ pub fn operations() -> Vec<Op> {
             .answer(schema_ref("KeysRotated"), json!({ "keys": { "tenant_id": 1,
                 "api_key": "k3Zr8mQ2xW9pLs7vB4nT6yHd",
                 "secret_key": "Qm9vN2xLc3R4aW5nU2VjcmV0S2V5MTIzNDU2Nzg5" } })),
+        call("get", "/api/v1/reports.json", "reports", "报表 / Report (kefu's addition)", &ADMIN,
+            "The figures of the conversations started on the days `from` to `to` (both \
+            included, in the tenant's time zone; at most 92 days; default the last 7 days), in \
+            total, per day, per serving agent and per department; each conversation counts on \
+            the day it started, with everything that happened to it since. Times are seconds \
+            from the conversation's start: queue wait to the first agent, first response to \
+            the agent's first chat message, resolution to its finish; median and p90 by nearest \
+            rank. `online`: per hour up to now, the agents that accepted work at some moment of \
+            it (status changes are recorded from this version on).")
+            .query(&["report_from", "report_to"]).error("400", REPORT_RANGE)
+            .answer(schema_ref("ReportEnvelope"), json!({ "report": report_example() })),
+        call("get", "/api/v1/reports.csv", "reports", "报表 CSV / Report as CSV (kefu's addition)",
+            &ADMIN, "The same figures, one row per day, agent or department (`by`), as UTF-8 CSV \
+            with a byte-order mark; medians and p90s in seconds, empty when there is none.")
+            .query(&["report_from", "report_to", "report_by"]).error("400", REPORT_RANGE)
+            .respond("200", "成功 / success", json!({ "text/csv": { "schema": { "type": "string" },
+                "example": "\u{feff}day,started,served,finished,timed_out,messages,...\r\n" } })),
+        call("get", "/api/v1/transcripts.json", "reports",
+            "会话导出 / Transcripts (kefu's addition)", &ADMIN,
+            "One conversation (`question_id`) or those started on the days `from` to `to` (at \
+            most 92), oldest first, at most 500 per call: `next` is the `after` of the next \
+            call, null after the last. Each with its customer, agent, rating and every \
+            message in seed 003's shape.")
+            .query(&["transcript_question_id", "report_from", "report_to", "transcript_after"])
+            .error("400", REPORT_RANGE).error("404", "10040 no such question in this tenant")
+            .answer(schema_ref("TranscriptList"), json!({ "transcripts": [], "next": null })),
+        call("get", "/api/v1/transcripts.csv", "reports",
+            "会话导出 CSV / Transcripts as CSV (kefu's addition)", &ADMIN,
+            "The same selection, one row per message: question_id, time, sender_type, sender, \
+            type, text (a media URL for pictures and voice), action, rating. The header \
+            `X-Next-After` carries the next call's `after` when there are more.")
+            .query(&["transcript_question_id", "report_from", "report_to", "transcript_after"])
+            .error("400", REPORT_RANGE).error("404", "10040 no such question in this tenant")
+            .respond("200", "成功 / success", json!({ "text/csv": { "schema": { "type": "string" } } })),
         call("get", "/api/v1/webhooks.json", "webhooks", "List webhooks (kefu's addition)",
             &ADMIN, "The tenant's webhooks by id. Never shows their signing secrets.")
             .query(&["admin_page", "admin_per_page"]).error("400", BAD)
@@ -515,6 +550,25 @@ fn session_lifetime() -> Value {
         change applies to the tenant's existing sessions too" })
 }
 
+const REPORT_RANGE: &str = "10002 `from` or `to` not YYYY-MM-DD, from after to, more than 92 \
+    days, or `by` not day, agent or department";
+
+fn report_example() -> Value {
+    let figures = json!({ "started": 12, "served": 11, "finished": 10, "timed_out": 1,
+        "messages": 96, "customer_messages": 41, "agent_messages": 55,
+        "first_response": { "median": 35.0, "p90": 120.0 },
+        "resolution": { "median": 540.0, "p90": 1500.0 },
+        "queue_wait": { "median": 8.0, "p90": 40.0 },
+        "csat": { "count": 6, "average": 4.5,
+            "distribution": { "1": 0, "2": 0, "3": 1, "4": 1, "5": 4 } } });
+    let with = |head: Value| super::merged(head, figures.clone());
+    json!({ "from": "2026-11-02", "to": "2026-11-02", "utc_offset": 8, "totals": figures,
+        "days": [with(json!({ "date": "2026-11-02" }))],
+        "agents": [with(json!({ "sId": 12, "sPassportName": "zhangsan", "name": "张三" }))],
+        "departments": [with(json!({ "id": 3, "name": "售后" }))],
+        "online": [{ "date": "2026-11-02", "hour": 9, "agents": 3 }] })
+}
+
 fn settings_example() -> Value {
     let states = json!({ "states": ["在线", "忙碌", "离开", "离线"], "accepting": "在线",
         "initial": "离线" });
@@ -598,6 +652,7 @@ pub fn schemas() -> Value {
         group_schemas(),
         settings_schemas(),
         webhook_schemas(),
+        report_schemas(),
     ];
     groups.into_iter().fold(json!({}), super::merged)
 }
@@ -971,6 +1026,73 @@ fn webhook_schemas() -> Value {
     })
 }
 
+/// Reports and transcripts.
+#[rustfmt::skip]
+fn report_schemas() -> Value {
+    let spread = || object(&["median", "p90"], json!({
+        "median": { "type": ["number", "null"], "description": "seconds; null with no case" },
+        "p90": { "type": ["number", "null"], "description": "seconds; null with no case" } }));
+    let count = |d: &str| json!({ "type": "integer", "minimum": 0, "description": d });
+    let figures = json!({
+        "started": count("conversations started"),
+        "served": count("of them, taken by an agent"),
+        "finished": count("of them, finished"),
+        "timed_out": count("of them, timed out in the queue"),
+        "messages": count("chat messages in them (text, pictures, voice)"),
+        "customer_messages": count("sent by the customer"),
+        "agent_messages": count("sent by agents"),
+        "first_response": spread(), "resolution": spread(), "queue_wait": spread(),
+        "csat": object(&["count", "average", "distribution"], json!({
+            "count": count("ratings"),
+            "average": { "type": ["number", "null"], "description": "1 to 5, 2 decimals" },
+            "distribution": object(&["1", "2", "3", "4", "5"], json!({
+                "1": count("1 star"), "2": count("2 stars"), "3": count("3 stars"),
+                "4": count("4 stars"), "5": count("5 stars") })) })),
+    });
+    let keys = ["started", "served", "finished", "timed_out", "messages", "customer_messages",
+        "agent_messages", "first_response", "resolution", "queue_wait", "csat"];
+    let row = |head: &[&str], props: Value| {
+        let required: Vec<&str> = head.iter().chain(keys.iter()).copied().collect();
+        object(&required, super::merged(props, figures.clone()))
+    };
+    json!({
+        "ReportFigures": object(&keys, figures.clone()),
+        "Report": object(&["from", "to", "utc_offset", "totals", "days", "agents",
+            "departments", "online"], json!({
+            "from": date("first day"), "to": date("last day"),
+            "utc_offset": { "type": "number", "description": "the tenant's time zone" },
+            "totals": schema_ref("ReportFigures"),
+            "days": { "type": "array", "items": row(&["date"], json!({ "date": date("the day") })) },
+            "agents": { "type": "array", "items": row(&["sId", "sPassportName", "name"], json!({
+                "sId": { "type": "integer" }, "sPassportName": string("account"),
+                "name": string("name") })) },
+            "departments": { "type": "array", "items": row(&["id", "name"], json!({
+                "id": { "type": "integer" }, "name": string("name") })) },
+            "online": { "type": "array", "items": object(&["date", "hour", "agents"], json!({
+                "date": date("the day"), "hour": { "type": "integer", "minimum": 0, "maximum": 23 },
+                "agents": count("agents accepting at some moment of the hour") })) },
+        })),
+        "ReportEnvelope": wrap("report", "Report"),
+        "Transcript": object(&["question_id", "title", "status_code", "created_at", "messages"],
+            json!({
+            "question_id": string("the question"), "title": string("its title"),
+            "status_code": { "type": "integer", "enum": [1, 2, 3] },
+            "created_at": { "type": "number", "description": "Unix seconds" },
+            "created": datetime("started, in the tenant's time zone"),
+            "customer": { "type": ["object", "null"] },
+            "agent": { "type": ["object", "null"] },
+            "rating": { "type": ["object", "null"],
+                "description": "{score, comment, created_at}, or null" },
+            "messages": { "type": "array", "items": { "type": "object" },
+                "description": "seed 003 messages (docs/api/question-chat.md), oldest first" },
+        })),
+        "TranscriptList": object(&["transcripts", "next"], json!({
+            "transcripts": { "type": "array", "items": schema_ref("Transcript") },
+            "next": { "type": ["string", "null"], "description": "the next call's `after`" },
+        })),
+    })
+}
+
 /// Settings.
 #[rustfmt::skip]
 fn settings_schemas() -> Value {
@@ -1155,6 +1277,16 @@ pub fn parameters() -> Value {
         "endDT": query("endDT", false, json!({ "type": "string", "format": "date" }),
             "结束日期 / last date, YYYY-MM-DD (default startDT + 30 days)"),
         "sid": query("sid", false, json!({ "type": "integer" }), "客服id / only this agent"),
+        "report_from": query("from", false, json!({ "type": "string", "format": "date" }),
+            "first day, YYYY-MM-DD in the tenant's time zone (default 6 days before `to`)"),
+        "report_to": query("to", false, json!({ "type": "string", "format": "date" }),
+            "last day, YYYY-MM-DD (default today)"),
+        "report_by": query("by", false, json!({ "type": "string",
+            "enum": ["day", "agent", "department"], "default": "day" }), "one row per"),
+        "transcript_question_id": query("question_id", false, json!({ "type": "string" }),
+            "one conversation (instead of from/to)"),
+        "transcript_after": query("after", false, json!({ "type": "string" }),
+            "the `next` of the previous call"),
         "path_webhook_id": path("^[1-9][0-9]*$", "7",
             "the webhook id, e.g. 7"),
         "dutyId": query("dutyId", true, json!({ "type": "string",

@@ -64,7 +64,9 @@ pub fn operations() -> Vec<Op> {
                 "user_id": string("用户id / user id"), "user_name": string("用户名 / name"),
                 "user_image_url": string("头像 / avatar URL, or \"\""),
                 "serv_id": string("客服账号 / serving agent, or \"\""),
-                "serv_name": string("客服名称 / its name, or \"\"") }))),
+                "serv_name": string("客服名称 / its name, or \"\""),
+                "rating": { "oneOf": [schema_ref("Rating"), { "type": "null" }],
+                    "description": "the customer's rating once it rated, else null" } }))),
         op("post", "/v1/question/{question_id}/transfer", "console", "转接 / Agent transfers",
             "The serving agent: to `agent_id` (an account) or to `department_id` (the routing \
             strategy picks an available agent there). Notice action 7 to both sides.")
