@@ -41,6 +41,7 @@ on_every_backend!(
     other_tenants_cannot_see_a_webhook_or_its_log,
     only_administrators_manage_webhooks,
     invalid_urls_and_event_names_are_refused,
+    a_customers_rating_reaches_the_receiver,
 );
 
 const HOOKS: &str = "/api/v1/webhooks.json";
@@ -320,6 +321,38 @@ async fn matching_events_reach_the_receiver_signed(app: TestApp) {
         assert!(d["delivered_at"].is_string(), "{d}");
         assert!(d["next_attempt_at"].is_null(), "{d}");
     }
+}
+
+async fn a_customers_rating_reaches_the_receiver(app: TestApp) {
+    let t = app.tenant("Acme").await;
+    let rx = Receiver::start(&[]).await;
+    created(&app, &t.admin(), json!({ "url": rx.url, "events": ["rated"] })).await;
+    let c = app.customer(&t, "u-1").await;
+    let a = app.agent(&t, "alice", false).await;
+    let q = app.ask(&c, "退款").await;
+    app.serve(&a, &q).await;
+    let (status, body) = app.act(&a, &q, "finish").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = app
+        .post(
+            &format!("/v1/question/{q}/rate"),
+            &[("session", &c.session), ("score", "2"), ("comment", "太慢了")],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    eventually("the rating reaches the receiver", || async {
+        !rx.received().is_empty()
+    })
+    .await;
+    let received = rx.received();
+    assert_eq!(received.len(), 1, "only rated was asked for: {received:?}");
+    let p = received[0].json();
+    assert_eq!(p["event"], "rated");
+    assert_eq!(p["question_id"], q.as_str());
+    assert_eq!(p["serv_id"], "alice");
+    assert_eq!(p["message"]["action"], 8);
+    assert_eq!(p["message"]["rating"], 2);
+    assert_eq!(p["message"]["text"], "太慢了");
 }
 
 async fn a_failing_receiver_gets_retried_until_it_answers_2xx(app: TestApp) {
