@@ -8,7 +8,69 @@ mod common;
 use common::{assert_v1_error, TestApp};
 use reqwest::Method;
 
-on_every_backend!(tenants_never_see_each_other);
+on_every_backend!(
+    tenants_never_see_each_other,
+    an_admin_reads_the_api_key_and_rotates_the_secret,
+);
+
+async fn an_admin_reads_the_api_key_and_rotates_the_secret(app: TestApp) {
+    let t = app.tenant("A").await;
+    let other = app.tenant("B").await;
+    let shown = app.api_get("/api/v1/keys.json", &t.admin()).await;
+    assert_eq!(shown["keys"]["api_key"], t.api_key.as_str());
+    assert_eq!(shown["keys"]["tenant_id"], t.id);
+    assert!(shown["keys"].get("secret_key").is_none(), "{shown}");
+    let token = |api_key: String, secret_key: String| {
+        let app = &app;
+        async move {
+            app.post(
+                "/admin/access_token",
+                &[("api_key", &api_key), ("secret_key", &secret_key)],
+            )
+            .await
+            .0
+        }
+    };
+    // A non-admin reads nothing and rotates nothing.
+    let agent = app.agent(&t, "zhang", false).await;
+    for method in [Method::GET, Method::POST] {
+        let body = Some(serde_json::json!({ "keys": { "api_key": true } }));
+        let r = app.api(method, "/api/v1/keys.json", &agent.login(), body).await;
+        assert_eq!(r.status, 403, "{}", r.body);
+    }
+    assert_eq!(token(t.api_key.clone(), t.secret_key.clone()).await, 200);
+
+    // The secret only: the old one stops working, the api_key stays.
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/keys.json",
+            &t.admin(),
+            Some(serde_json::json!({ "keys": { "api_key": false } })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let secret = r.body["keys"]["secret_key"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["keys"]["api_key"], t.api_key.as_str());
+    assert_ne!(secret, t.secret_key);
+    assert_eq!(token(t.api_key.clone(), t.secret_key.clone()).await, 401);
+    assert_eq!(token(t.api_key.clone(), secret.clone()).await, 200);
+    // Both: the widget's key changes too.
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/keys.json",
+            &t.admin(),
+            Some(serde_json::json!({ "keys": { "api_key": true } })),
+        )
+        .await;
+    let api_key = r.body["keys"]["api_key"].as_str().unwrap().to_owned();
+    assert_ne!(api_key, t.api_key);
+    let secret = r.body["keys"]["secret_key"].as_str().unwrap().to_owned();
+    assert_eq!(token(api_key, secret).await, 200);
+    // The other tenant's keys never moved.
+    assert_eq!(token(other.api_key.clone(), other.secret_key.clone()).await, 200);
+}
 
 async fn tenants_never_see_each_other(app: TestApp) {
     let a = app.tenant("A").await;
