@@ -23,6 +23,8 @@ async fn schema() -> SqlitePool {
         include_str!("../../migrations/sqlite/0002_admin.sql"),
         include_str!("../../migrations/sqlite/0003_routing.sql"),
         include_str!("../../migrations/sqlite/0004_realtime.sql"),
+        include_str!("../../migrations/sqlite/0005_edges.sql"),
+        include_str!("../../migrations/sqlite/0006_insights.sql"),
     ] {
         sqlx::raw_sql(migration)
             .execute(&pool)
@@ -141,4 +143,32 @@ async fn history_and_items_use_their_indexes() {
         assert_indexed("history", &plan(&pool, history_query(1, "q", &page)).await);
         assert_indexed("items", &plan(&pool, items_query(1, "t", &page)).await);
     }
+}
+
+#[tokio::test]
+async fn a_report_reads_only_the_range_it_covers() {
+    let pool = schema().await;
+    let sql = format!("EXPLAIN QUERY PLAN {}", super::reports::FACTS);
+    let rows = sqlx::query(&sql)
+        .bind(1_i64)
+        .bind(0.0_f64)
+        .bind(1.0_f64)
+        .bind(8_i64)
+        .fetch_all(&pool)
+        .await
+        .expect("plan");
+    let steps: Vec<String> = rows
+        .iter()
+        .map(|row| sqlx::Row::get::<String, _>(row, "detail"))
+        .collect();
+    // Grouping the range's rows may sort them; no table is read whole.
+    assert!(!steps.iter().any(|s| s.starts_with("SCAN")), "{steps:?}");
+    assert!(
+        steps.iter().any(|s| s.contains("conversations_by_start")),
+        "{steps:?}"
+    );
+    assert!(
+        steps.iter().any(|s| s.contains("messages_by_conversation")),
+        "{steps:?}"
+    );
 }

@@ -13,8 +13,10 @@ use crate::domain::report::{ConversationFacts, StatusChange};
 
 /// One conversation's facts: its row and aggregates of its messages
 /// (kinds 1–3 are chat, 4 notices with action 1 assigned, 4 finished,
-/// 5 timed out, 8 rated).
-const FACTS: &str = "
+/// 5 timed out, 8 rated). Messages join by conversation id alone (ids are
+/// unique across tenants): adding the tenant would let SQLite walk the
+/// tenant's whole stream (`messages_by_seq`) instead.
+pub(super) const FACTS: &str = "
     SELECT c.created_at AS started_at, c.agent_id, c.department_id,
         MIN(CASE WHEN m.kind = 4 AND m.action = 1 THEN m.created_at END) AS assigned_at,
         MIN(CASE WHEN m.kind < 4 AND m.sender_type = 2 THEN m.created_at END) AS first_reply_at,
@@ -27,7 +29,7 @@ const FACTS: &str = "
             AS agent_messages,
         MAX(CASE WHEN m.action = $4 THEN m.rating END) AS rating
     FROM conversations c
-    LEFT JOIN messages m ON m.conversation_id = c.id AND m.tenant_id = c.tenant_id
+    LEFT JOIN messages m ON m.conversation_id = c.id
     WHERE c.tenant_id = $1 AND c.created_at >= $2 AND c.created_at < $3
     GROUP BY c.id, c.created_at, c.agent_id, c.department_id";
 
