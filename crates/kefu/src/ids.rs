@@ -1,29 +1,33 @@
 //! Identifiers, credentials and their hashes.
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-/// Microseconds added to the system clock: always 0 in a server; tests that
-/// script a history with known times move it ([`shift_clock`]).
-static CLOCK_SHIFT_MICROS: AtomicI64 = AtomicI64::new(0);
+/// The instant kefu's clock stands still at (`f64` bits), 0 when it runs:
+/// always 0 in a server; tests that script a history with known times set
+/// it ([`freeze_clock`]).
+static FROZEN_AT: AtomicU64 = AtomicU64::new(0);
 
 /// Current Unix time in seconds, as the seeds' float timestamps. Every
 /// stored time (messages, notices, sessions, shifts, reports) reads this.
 pub fn now() -> f64 {
-    let system = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0);
-    system + CLOCK_SHIFT_MICROS.load(Ordering::Relaxed) as f64 / 1e6
+    match FROZEN_AT.load(Ordering::Relaxed) {
+        0 => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0),
+        bits => f64::from_bits(bits),
+    }
 }
 
-/// Moves kefu's clock (this process's [`now`]) by `secs`, forward or back:
-/// for tests that need conversations started, answered and finished at
-/// known times. Ids stay increasing whatever the clock does.
-pub fn shift_clock(secs: f64) {
-    CLOCK_SHIFT_MICROS.fetch_add((secs * 1e6) as i64, Ordering::Relaxed);
+/// Stops this process's clock ([`now`]) at `at` (Unix seconds), or lets it
+/// run again with None: for tests that need conversations started, answered
+/// and finished at known times. Ids stay increasing whatever the clock does.
+pub fn freeze_clock(at: Option<f64>) {
+    let bits = at.filter(|t| *t > 0.0).map_or(0, f64::to_bits);
+    FROZEN_AT.store(bits, Ordering::Relaxed);
 }
 
 /// A new 24-character time-ordered id: 48 bits of milliseconds and a 16-bit
