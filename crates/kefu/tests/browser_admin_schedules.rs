@@ -37,22 +37,8 @@ fn hhmm(minutes: u32) -> String {
 
 /// The admin signs in through the login form and opens 排班.
 async fn admin_opens_schedules(s: &Scene) -> Browser {
-    let b = s.driver.browser(1366, 768).await;
-    b.goto(&format!("{}/console", s.proxy.base)).await;
-    b.find("#login-account")
-        .await
-        .type_text(&s.t.admin_account)
-        .await;
-    b.find("#login-password")
-        .await
-        .type_text(&s.t.admin_password)
-        .await;
-    b.find("#login-submit").await.click().await;
-    b.find("#me-name").await;
-    // A first sign-in may land in the admin area (its checklist) already.
-    if let Some(enter) = b.find_now("#admin-enter").await {
-        enter.click().await;
-    }
+    let b = s.admin_console(false).await;
+    b.find("#admin-enter").await.click().await;
     b.find("a[data-page=schedules]").await.click().await;
     b.find("#sched-week[aria-busy=false]").await;
     b

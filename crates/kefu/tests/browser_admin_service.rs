@@ -9,31 +9,6 @@ use common::browser::Browser;
 use common::scene::*;
 use serde_json::json;
 
-/// The admin's console, signed in through the login form. With `first`
-/// this browser never saw the admin before (so the checklist opens).
-async fn admin_console(s: &Scene, first: bool) -> Browser {
-    let b = s.driver.browser(1366, 768).await;
-    b.goto(&format!("{}/console", s.proxy.base)).await;
-    if !first {
-        b.js(
-            "localStorage.setItem('kefu.console.checklist-seen.' + arguments[0], '1')",
-            json!([s.t.admin_account]),
-        )
-        .await;
-    }
-    b.find("#login-account")
-        .await
-        .type_text(&s.t.admin_account)
-        .await;
-    b.find("#login-password")
-        .await
-        .type_text(&s.t.admin_password)
-        .await;
-    b.find("#login-submit").await.click().await;
-    b.find("#me-name").await;
-    b
-}
-
 /// Whether a checklist step shows as done.
 async fn step_done(b: &Browser, step: &str) -> bool {
     let done = b
@@ -52,7 +27,7 @@ async fn an_admins_first_sign_in_lands_on_the_checklist_with_the_widget_snippet(
     else {
         return;
     };
-    let b = admin_console(&s, true).await;
+    let b = s.admin_console(true).await;
     b.find("#admin-main #checklist-code").await;
     assert_eq!(
         b.js(
@@ -141,7 +116,7 @@ async fn the_welcome_text_an_admin_saves_is_what_a_new_customer_sees() {
     let Some(s) = scene("the_welcome_text_an_admin_saves_is_what_a_new_customer_sees").await else {
         return;
     };
-    let b = admin_console(&s, false).await;
+    let b = s.admin_console(false).await;
     b.find("#admin-enter").await.click().await;
     b.find(".admin-nav-item[data-page='settings']")
         .await

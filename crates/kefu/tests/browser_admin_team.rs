@@ -11,29 +11,6 @@ use common::ACCEPTING;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-/// The admin's console, signed in through the login form, in the chat
-/// workspace (as on any sign-in after the first, which shows the checklist).
-async fn admin_console(s: &Scene) -> Browser {
-    let b = s.driver.browser(1366, 768).await;
-    b.goto(&format!("{}/console", s.proxy.base)).await;
-    b.js(
-        "localStorage.setItem('kefu.console.checklist-seen.' + arguments[0], '1')",
-        json!([s.t.admin_account]),
-    )
-    .await;
-    b.find("#login-account")
-        .await
-        .type_text(&s.t.admin_account)
-        .await;
-    b.find("#login-password")
-        .await
-        .type_text(&s.t.admin_password)
-        .await;
-    b.find("#login-submit").await.click().await;
-    b.find("#me-name").await;
-    b
-}
-
 /// A department through the API; answers its id.
 async fn department(s: &Scene, name: &str) -> i64 {
     let r = s
@@ -95,7 +72,7 @@ async fn an_admin_creates_an_agent_who_then_chats_with_a_visitor() {
         .await;
 
     // 管理后台 → 客服: the agents already there are listed.
-    let admin = admin_console(&s).await;
+    let admin = s.admin_console(false).await;
     admin.find("#admin-enter").await.click().await;
     admin.find("a[data-page=agents]").await.click().await;
     admin.find("main.admin[data-page=agents]").await;

@@ -35,7 +35,9 @@ async fn an_admin_reads_the_api_key_and_rotates_the_secret(app: TestApp) {
     let agent = app.agent(&t, "zhang", false).await;
     for method in [Method::GET, Method::POST] {
         let body = Some(serde_json::json!({ "keys": { "api_key": true } }));
-        let r = app.api(method, "/api/v1/keys.json", &agent.login(), body).await;
+        let r = app
+            .api(method, "/api/v1/keys.json", &agent.login(), body)
+            .await;
         assert_eq!(r.status, 403, "{}", r.body);
     }
     assert_eq!(token(t.api_key.clone(), t.secret_key.clone()).await, 200);
@@ -69,7 +71,10 @@ async fn an_admin_reads_the_api_key_and_rotates_the_secret(app: TestApp) {
     let secret = r.body["keys"]["secret_key"].as_str().unwrap().to_owned();
     assert_eq!(token(api_key, secret).await, 200);
     // The other tenant's keys never moved.
-    assert_eq!(token(other.api_key.clone(), other.secret_key.clone()).await, 200);
+    assert_eq!(
+        token(other.api_key.clone(), other.secret_key.clone()).await,
+        200
+    );
 }
 
 async fn tenants_never_see_each_other(app: TestApp) {

@@ -326,7 +326,12 @@ async fn matching_events_reach_the_receiver_signed(app: TestApp) {
 async fn a_customers_rating_reaches_the_receiver(app: TestApp) {
     let t = app.tenant("Acme").await;
     let rx = Receiver::start(&[]).await;
-    created(&app, &t.admin(), json!({ "url": rx.url, "events": ["rated"] })).await;
+    created(
+        &app,
+        &t.admin(),
+        json!({ "url": rx.url, "events": ["rated"] }),
+    )
+    .await;
     let c = app.customer(&t, "u-1").await;
     let a = app.agent(&t, "alice", false).await;
     let q = app.ask(&c, "退款").await;
@@ -336,7 +341,11 @@ async fn a_customers_rating_reaches_the_receiver(app: TestApp) {
     let (status, body) = app
         .post(
             &format!("/v1/question/{q}/rate"),
-            &[("session", &c.session), ("score", "2"), ("comment", "太慢了")],
+            &[
+                ("session", &c.session),
+                ("score", "2"),
+                ("comment", "太慢了"),
+            ],
         )
         .await;
     assert_eq!(status, 200, "{body}");

@@ -46,17 +46,32 @@ impl Scene {
             .expect("create agent");
     }
 
-    /// A console window signed in as `account`.
+    /// A console window signed in as `account` (made by [`Self::agent`]).
     pub async fn console(&self, account: &str) -> Browser {
         let b = self.driver.browser(1366, 768).await;
+        sign_in(&b, &self.proxy.base, account, &format!("pw-{account}")).await;
+        b
+    }
+
+    /// The tenant's admin's console window. On a `first` sign-in in this
+    /// browser it lands on the checklist; otherwise in the chat workspace.
+    pub async fn admin_console(&self, first: bool) -> Browser {
+        let b = self.driver.browser(1366, 768).await;
         b.goto(&format!("{}/console", self.proxy.base)).await;
-        b.find("#login-account").await.type_text(account).await;
-        b.find("#login-password")
-            .await
-            .type_text(&format!("pw-{account}"))
+        if !first {
+            b.js(
+                "localStorage.setItem('kefu.console.checklist-seen.' + arguments[0], '1')",
+                json!([self.t.admin_account]),
+            )
             .await;
-        b.find("#login-submit").await.click().await;
-        b.find("#me-name").await;
+        }
+        sign_in(
+            &b,
+            &self.proxy.base,
+            &self.t.admin_account,
+            &self.t.admin_password,
+        )
+        .await;
         b
     }
 
@@ -85,6 +100,17 @@ impl Scene {
         open_mine(&console, &rid).await;
         (console, widget, rid)
     }
+}
+
+/// Signs in through the console's login form.
+pub async fn sign_in(b: &Browser, base: &str, account: &str, password: &str) {
+    if b.find_now("#login-account").await.is_none() {
+        b.goto(&format!("{base}/console")).await;
+    }
+    b.find("#login-account").await.type_text(account).await;
+    b.find("#login-password").await.type_text(password).await;
+    b.find("#login-submit").await.click().await;
+    b.find("#me-name").await;
 }
 
 /// Waits until nothing matches `css`.
