@@ -79,7 +79,7 @@ function checkSession() {
   api("GET", "/v1/console/me").catch(() => {});
 }
 
-const STORED = new Set(["message", "assigned", "quit", "finish_requested", "finished", "timed_out", "reopened", "transferred", "notice"]);
+const STORED = new Set(["message", "assigned", "quit", "finish_requested", "finished", "timed_out", "reopened", "transferred", "rated", "notice"]);
 
 /** @param {import("../shared/socket.js").KefuEvent} ev */
 function handle(ev) {
