@@ -509,6 +509,7 @@ function timelineItems(c) {
  * @param {boolean} read
  */
 function messageView(c, m, meta, read) {
+  if (m.type === 4 && m.action === 8) return ratingNoticeView(m);
   if (m.type === 4) {
     return html`
       <div class="msg msg-notice" data-message-id=${m.message_id}>
@@ -525,6 +526,31 @@ function messageView(c, m, meta, read) {
       ${read ? html`<div class="msg-read">${t("read")}</div>` : nothing}
     </div>
   `;
+}
+
+/**
+ * The customer's rating of the conversation (notice action 8): its stars,
+ * score and comment (the message's text).
+ * @param {Message} m
+ */
+function ratingNoticeView(m) {
+  const score = ratingScore(/** @type {{ rating?: unknown }} */ (m).rating);
+  const comment = str(m.text).trim();
+  return html`
+    <div class="msg msg-notice msg-rating" data-message-id=${m.message_id} data-rating=${score}>
+      <span class="notice">${t("ratingNotice")}${ratingStars(score)} ${t("ratingScore", { score })}${comment ? ` · ${comment}` : ""}<time>${clock(m.timestamp)}</time></span>
+    </div>
+  `;
+}
+
+/** A score 1–5 from the server's `rating`, or 0. @param {unknown} v */
+export function ratingScore(v) {
+  return typeof v === "number" && v >= 1 && v <= 5 ? Math.round(v) : 0;
+}
+
+/** ★★★★☆ for 4, gold on the filled ones. @param {number} score */
+export function ratingStars(score) {
+  return html`<span class="rating-stars" aria-hidden="true"><span class="on">${"★".repeat(score)}</span>${"☆".repeat(5 - score)}</span>`;
 }
 
 /** @param {Message} m */

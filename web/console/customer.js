@@ -1,15 +1,32 @@
 // The right column: who the customer is, and their other conversations.
-import { html } from "../vendor/lit-html/lit-html.js";
+import { html, nothing } from "../vendor/lit-html/lit-html.js";
 import { clock } from "../shared/format.js";
 import { state } from "./state.js";
 import { t } from "./i18n.js";
 import { avatar } from "./avatar.js";
-import { openConversation, agentName } from "./conversation.js";
+import { openConversation, agentName, ratingScore, ratingStars } from "./conversation.js";
 
 /** @param {number} code */
 function statusChip(code) {
   const key = code === 1 ? "status1" : code === 2 ? "status2" : "status3";
   return html`<span class="chip status-${code}">${t(key)}</span>`;
+}
+
+/**
+ * 满意度: the customer's rating of this conversation, once there is one
+ * (`rating` of `GET /v1/question/{id}`).
+ * @param {import("./types.js").QuestionInfo} info
+ */
+function ratingFact(info) {
+  const rating = /** @type {{ rating?: { score?: unknown, comment?: unknown } | null }} */ (info).rating;
+  const score = ratingScore(rating?.score);
+  if (!score) return nothing;
+  const comment = typeof rating?.comment === "string" ? rating.comment.trim() : "";
+  return html`<dt>${t("customerRating")}</dt>
+    <dd id="customer-rating" class="cust-rating" data-rating=${score}>
+      ${ratingStars(score)} ${t("ratingScore", { score })}
+      ${comment ? html`<span class="cust-rating-comment">${comment}</span>` : nothing}
+    </dd>`;
 }
 
 export function customerView() {
@@ -46,6 +63,7 @@ export function customerView() {
         <dt>${t("customerStatus")}</dt><dd>${statusChip(info.status_code)}</dd>
         <dt>${t("customerAgent")}</dt><dd>${info.serv_id ? info.serv_name || agentName(info.serv_id) : "—"}</dd>
         <dt>${t("customerCreated")}</dt><dd>${clock(info.timestamp)}</dd>
+        ${ratingFact(info)}
       </dl>
       <h3 class="panel-heading">${t("earlier")}</h3>
       ${c.history === null

@@ -51,6 +51,11 @@ const FRESH_CONVERSATION = {
   hasMore: false,
   loadingOlder: false,
   newBelow: false,
+  /** @type {State["csat"]} the rating card: hidden until a served conversation ends */
+  csat: "hidden",
+  csatScore: 0,
+  csatComment: "",
+  csatError: "",
 };
 
 /** @type {State} */
@@ -249,6 +254,61 @@ function end(reason) {
   for (const p of timeline.unsent()) p.state = "failed";
   stick = true;
   update();
+  offerRating(generation);
+}
+
+// ---- rating -------------------------------------------------------------------
+
+/**
+ * After the end: the rating card, if an agent served the conversation and
+ * the customer has not rated it yet (the server knows both).
+ * @param {number} gen
+ */
+async function offerRating(gen) {
+  const c = conv;
+  if (!c) return;
+  let q;
+  try {
+    q = await api.question(c);
+  } catch {
+    return; // no card rather than a card that cannot be sent
+  }
+  if (gen !== generation || state.phase !== "ended" || state.csat !== "hidden") return;
+  if (q.status_code !== 3 || !q.serv_id || q.rating) return;
+  state.csat = "ask";
+  stick = true;
+  update();
+}
+
+async function submitRating() {
+  const c = conv;
+  if (!c || state.csat !== "ask" || state.csatScore < 1) return;
+  state.csat = "sending";
+  state.csatError = "";
+  update();
+  try {
+    await api.rate(c, state.csatScore, state.csatComment.trim());
+    if (conv !== c) return;
+    state.csat = "done";
+  } catch (e) {
+    if (conv !== c) return;
+    if (e instanceof ApiError && e.code === 4012) {
+      state.csat = "done"; // rated already (another tab): thanks all the same
+    } else {
+      state.csat = "ask";
+      state.csatError = ratingError(e);
+    }
+  }
+  stick = true;
+  update();
+}
+
+/** @param {unknown} e */
+function ratingError(e) {
+  if (e instanceof ApiError && e.code === 1002) {
+    return e.field === "comment" ? t("csatCommentTooLong", { max: api.MAX_COMMENT }) : t("csatPickScore");
+  }
+  return t("csatFailed");
 }
 
 /** Who serves the conversation now (after assigned, transferred, a reconnect). @param {number} gen */
@@ -355,6 +415,10 @@ function onEvent(e, gen) {
       break;
     case "timed_out":
       end("timed_out");
+      break;
+    case "rated":
+      // Rated here or in another tab: the card thanks instead of asking.
+      if (state.csat !== "hidden") state.csat = "done";
       break;
     case "queue_position":
       if (typeof e.wait === "number") {
@@ -737,6 +801,20 @@ const actions = {
     state.dragging = false;
     update();
     sendFiles([...(e.dataTransfer?.files ?? [])]);
+  },
+  rateScore(score) {
+    if (state.csat !== "ask") return;
+    state.csatScore = score;
+    state.csatError = "";
+    update();
+  },
+  rateComment(e) {
+    state.csatComment = /** @type {HTMLTextAreaElement} */ (e.currentTarget).value;
+    if (state.csatError) state.csatError = "";
+    update();
+  },
+  rateSubmit() {
+    submitRating();
   },
 };
 

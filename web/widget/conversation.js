@@ -1,5 +1,5 @@
 // The customer's side of kefu's HTTP API: connect (or resume), history,
-// sending, the agent's name, ending. See docs/api/customers.md and
+// sending, the agent's name, ending, rating. See docs/api/customers.md and
 // docs/api/question-chat.md.
 import { ApiError, call } from "../shared/http.js";
 
@@ -18,8 +18,12 @@ const ID = /^[0-9a-f]{24}$/i;
  *   type: number, text?: string, image_url?: string, audio_url?: string,
  *   audio_len?: number, action?: number,
  * }} Message
- * @typedef {{ status_code: number, serv_id: string, serv_name: string }} QuestionInfo
+ * @typedef {{ score: number, comment: string, created_at: number }} Rating
+ * @typedef {{ status_code: number, serv_id: string, serv_name: string, rating: Rating | null }} QuestionInfo
  */
+
+/** The longest comment a rating takes (characters). */
+export const MAX_COMMENT = 500;
 
 /**
  * Resumes the saved conversation when it is still open, else starts a new
@@ -110,7 +114,28 @@ export async function question(conv) {
     status_code: Number(a?.status_code) || 0,
     serv_id: String(a?.serv_id ?? ""),
     serv_name: String(a?.serv_name ?? ""),
+    rating: asRating(a?.rating),
   };
+}
+
+/** @param {any} r @returns {Rating | null} */
+function asRating(r) {
+  if (!r || typeof r.score !== "number") return null;
+  return { score: r.score, comment: String(r.comment ?? ""), created_at: Number(r.created_at) || 0 };
+}
+
+/**
+ * The customer rates the finished conversation: `score` 1–5, an optional
+ * comment. Once per conversation (4012 after that).
+ * @param {Saved} conv @param {number} score @param {string} comment
+ * @returns {Promise<Rating | null>}
+ */
+export async function rate(conv, score, comment) {
+  const a = await call("POST", `/v1/question/${conv.rid}/rate`, {
+    token: conv.token,
+    form: { score, comment: comment || undefined },
+  });
+  return asRating(a?.rating);
 }
 
 /**

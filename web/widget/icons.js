@@ -29,3 +29,7 @@ export const sendIcon = html`<svg viewBox="0 0 24 24" width="18" height="18" ari
 export const downIcon = html`<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"
   fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
   <path d="M6 9l6 6 6-6"/></svg>`;
+
+export const starIcon = html`<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"
+  fill="currentColor" stroke="currentColor" stroke-width="1.2" stroke-linejoin="round">
+  <path d="M12 2.8l2.8 5.8 6.3.9-4.6 4.4 1.1 6.3L12 17.2l-5.6 3 1.1-6.3L2.9 9.5l6.3-.9z"/></svg>`;

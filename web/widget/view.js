@@ -8,8 +8,9 @@ import { live } from "../vendor/lit-html/directives/live.js";
 import { classMap } from "../vendor/lit-html/directives/class-map.js";
 import { linkified } from "../shared/text.js";
 import { clock } from "../shared/format.js";
-import { agentIcon, closeIcon, downIcon, imageIcon, sendIcon } from "./icons.js";
+import { agentIcon, closeIcon, downIcon, imageIcon, sendIcon, starIcon } from "./icons.js";
 import { isChat, isMine } from "./timeline.js";
+import { MAX_COMMENT } from "./conversation.js";
 
 /**
  * @typedef {import("./timeline.js").Timeline} Timeline
@@ -40,6 +41,10 @@ import { isChat, isMine } from "./timeline.js";
  *   newBelow: boolean,
  *   draft: string,
  *   names: Map<string, string>,
+ *   csat: "hidden" | "ask" | "sending" | "done",
+ *   csatScore: number,
+ *   csatComment: string,
+ *   csatError: string,
  * }} State
  * @typedef {{
  *   close: () => void,
@@ -63,6 +68,9 @@ import { isChat, isMine } from "./timeline.js";
  *   onDragOver: (e: DragEvent) => void,
  *   onDragLeave: (e: DragEvent) => void,
  *   onDrop: (e: DragEvent) => void,
+ *   rateScore: (score: number) => void,
+ *   rateComment: (e: Event) => void,
+ *   rateSubmit: () => void,
  * }} Actions
  * @typedef {{ kind: "sep", key: string, at: number }
  *   | { kind: "message", key: string, m: Message }
@@ -101,6 +109,7 @@ export function view(s, timeline, t, a) {
           ${s.loadingOlder ? html`<div class="older">${t("loadingOlder")}</div>` : nothing}
           ${s.hasMore ? nothing : welcome(s, t)}
           ${repeat(items(timeline), (i) => i.key, (i) => item(i, s, t, a))}
+          ${ended ? ratingCard(s, t, a) : nothing}
         </main>
         ${s.newBelow
           ? html`<button class="new-below" @click=${a.toBottom}>${t("newMessages")} ${downIcon}</button>`
@@ -295,6 +304,9 @@ function notice(m, s, t, a) {
     case 7:
       text = t("noticeTransferred");
       break;
+    case 8:
+      text = t("noticeRated", { stars: stars(ratingOf(m)) });
+      break;
     default:
       text = t("noticeOther");
   }
@@ -304,6 +316,75 @@ function notice(m, s, t, a) {
       ? html`<button class="link-btn" @click=${a.askEnd}>${t("endChat")}</button>`
       : nothing}
   </div>`;
+}
+
+/** The score a rating notice carries (1–5), or 0. @param {Message} m */
+function ratingOf(m) {
+  const r = /** @type {{ rating?: unknown }} */ (m).rating;
+  return typeof r === "number" && r >= 1 && r <= 5 ? Math.round(r) : 0;
+}
+
+/** `★★★★☆` for 4. @param {number} score */
+function stars(score) {
+  return "★".repeat(score) + "☆".repeat(5 - score);
+}
+
+const SCORES = [1, 2, 3, 4, 5];
+/** What each score means, in the customer's words. @type {(keyof Catalog)[]} */
+const SCORE_WORDS = ["csatScore1", "csatScore2", "csatScore3", "csatScore4", "csatScore5"];
+
+/**
+ * After a served conversation ends: five stars, an optional comment, and a
+ * thank-you once it is sent.
+ * @param {State} s @param {T} t @param {Actions} a
+ */
+function ratingCard(s, t, a) {
+  if (s.csat === "hidden") return nothing;
+  if (s.csat === "done") {
+    return html`<section id="csat" class="csat">
+      <p id="csat-done" class="csat-done" role="status">${t("csatThanks")}</p>
+    </section>`;
+  }
+  const sending = s.csat === "sending";
+  const chosen = s.csatScore;
+  return html`<section id="csat" class="csat" aria-labelledby="csat-title">
+    <h2 id="csat-title" class="csat-title">${t("csatTitle")}</h2>
+    <div class="csat-stars" role="group" aria-label=${t("csatTitle")}>
+      ${SCORES.map(
+        (n) => html`<button
+          type="button"
+          class="csat-star ${n <= chosen ? "is-on" : ""}"
+          data-score=${n}
+          aria-label=${t("csatStar", { n })}
+          aria-pressed=${n === chosen ? "true" : "false"}
+          ?disabled=${sending}
+          @click=${() => a.rateScore(n)}
+        >${starIcon}</button>`,
+      )}
+    </div>
+    <p class="csat-word">${chosen ? t(SCORE_WORDS[chosen - 1]) : t("csatHint")}</p>
+    <textarea
+      id="csat-comment"
+      class="csat-comment"
+      rows="2"
+      maxlength=${MAX_COMMENT}
+      placeholder=${t("csatCommentPlaceholder")}
+      aria-label=${t("csatCommentPlaceholder")}
+      .value=${live(s.csatComment)}
+      ?disabled=${sending}
+      @input=${a.rateComment}
+    ></textarea>
+    ${s.csatError ? html`<p class="csat-error" role="alert">${s.csatError}</p>` : nothing}
+    <button
+      id="csat-submit"
+      type="button"
+      class="btn btn-primary csat-submit"
+      ?disabled=${sending || chosen < 1}
+      @click=${a.rateSubmit}
+    >
+      ${sending ? t("csatSending") : t("csatSubmit")}
+    </button>
+  </section>`;
 }
 
 /** @param {State} s @param {T} t @param {Actions} a */

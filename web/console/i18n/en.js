@@ -149,4 +149,8 @@ export default {
 
   newQuestion: "New customer: {name}",
   newMessage: "{name}: {text}",
+
+  ratingNotice: "Customer rating: ",
+  customerRating: "Satisfaction",
+  ratingScore: "{score}/5",
 };

@@ -147,4 +147,8 @@ export default {
 
   newQuestion: "新的咨询：{name}",
   newMessage: "{name}：{text}",
+
+  ratingNotice: "客户评价：",
+  customerRating: "满意度",
+  ratingScore: "{score} 分",
 };
