@@ -123,6 +123,13 @@ const ROUTES: &[Route] = &[
     route("DELETE", "/api/v1/webhooks/{spare_webhook}.json", None, Admin, NotFound, ONE, Some("/api/v1/webhooks/{spare_webhook}.json")),
     // The fixture's log is empty: the row checks access, not contents.
     route("GET",    "/api/v1/webhooks/{webhook}/deliveries.json", None, Admin, NotFound, ONE, None),
+    // The api_key is public, yet only admins read it; rotating changes it.
+    route("GET",    "/api/v1/keys.json", None, Admin, Own, ONE, None),
+    route("POST",   "/api/v1/keys.json", Some(r#"{"keys": {"api_key": true}}"#), Admin, Own, ONE, Some("/api/v1/keys.json")),
+    route("GET",    "/api/v1/reports.json?from=2099-06-01&to=2099-06-02", None, Admin, Own, ONE, None),
+    route("GET",    "/api/v1/reports.csv?from=2099-06-01&to=2099-06-02&by=agent", None, Admin, Own, ONE, None),
+    route("GET",    "/api/v1/transcripts.json?from=2099-06-01&to=2099-06-02", None, Admin, Own, ONE, None),
+    route("GET",    "/api/v1/transcripts.csv?from=2099-06-01&to=2099-06-02", None, Admin, Own, ONE, None),
 ];
 
 /// The callers of the matrix.
@@ -240,7 +247,7 @@ fn the_matrix_covers_every_route() {
     mounted.sort();
     tested.sort();
     assert_eq!(tested, mounted);
-    assert_eq!(tested.len(), 32);
+    assert_eq!(tested.len(), 38);
 }
 
 async fn ten_failed_logins_lock_the_account_even_for_the_right_password(app: TestApp) {
