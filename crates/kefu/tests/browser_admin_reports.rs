@@ -30,6 +30,7 @@ async fn a_customer_rates_a_finished_chat_and_the_report_shows_it() {
         .await
         .click()
         .await;
+    check_layout_and_keep(&widget, &["#csat"], "widget-rating.png").await;
     widget
         .find("#csat-comment")
         .await
