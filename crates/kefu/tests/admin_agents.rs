@@ -143,12 +143,12 @@ async fn create_refuses_bad_input_and_creates_nothing(app: TestApp) {
 
     // Accounts are unique on the whole server.
     let r = create(&app, &admin, newbie(&json!({"sNum": "other"}))).await;
-    assert_admin_error(&r, 409, "10050", None);
+    assert_admin_error(&r, 409, "10050", Some("sPassportName"));
     let other_before = agent_count(&app, &other.admin()).await;
     for account in ["newbie", "clerk", t.admin_account.as_str()] {
         let support = newbie(&json!({ "sPassportName": account }));
         let r = create(&app, &other.admin(), support).await;
-        assert_admin_error(&r, 409, "10050", None);
+        assert_admin_error(&r, 409, "10050", Some("sPassportName"));
     }
     assert_eq!(agent_count(&app, &other.admin()).await, other_before);
     assert_eq!(agent_count(&app, &admin).await, before + 1);

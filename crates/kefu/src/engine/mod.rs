@@ -24,7 +24,7 @@ mod tenants;
 pub mod throttle;
 mod webhooks;
 
-pub use agents::{current_state, Admin, AgentChanges, AgentView};
+pub use agents::{current_state, Admin, AgentChanges, AgentView, ACCOUNT_TAKEN};
 pub use auth::{AgentCtx, Caller, NewCustomer, SessionCtx, CUSTOMER_TOKEN_LEN, SESSION_LEN};
 pub use checkins::{CheckinInput, CheckinView};
 pub use console::{Colleague, Me, QuestionDetail, CONSOLE_USER_PREFIX};

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::engine::{Entity, Error};
+use crate::engine::{Entity, Error, ACCOUNT_TAKEN};
 
 #[derive(Debug)]
 pub struct AdminError {
@@ -164,6 +164,9 @@ impl From<Error> for AdminError {
                 "the webhook does not exist",
             ),
             Error::NotFound(_) => Self::not_found(message),
+            Error::Conflict(why) if why == ACCOUNT_TAKEN => {
+                Self::new(S::CONFLICT, 10050, Some("sPassportName"), message)
+            }
             Error::Conflict(_)
             | Error::Rule(_)
             | Error::NotRateable(_)
