@@ -6,10 +6,10 @@ import { live } from "../../vendor/lit-html/directives/live.js";
 import { afterRender, toast, update } from "../state.js";
 import { errorView, errorText } from "../errors.js";
 import { hue, initial } from "../util.js";
-import { adminApi } from "./api.js";
+import { adminAllPages, adminApi } from "./api.js";
 import { catalog } from "./i18n.js";
 import { pageHeader, dialog, field, emptyState, failedState, valueOf, checkedOf } from "./ui.js";
-import { team, loadTeam, allPages, reloadAgents, storeAgent, groupIdsOf, groupName, isActive, displayName, liveStatus } from "./team/data.js";
+import { team, loadTeam, reloadAgents, storeAgent, groupIdsOf, groupName, isActive, displayName, liveStatus } from "./team/data.js";
 import { ask, confirmView } from "./team/confirm.js";
 import { teamError } from "./team/errors.js";
 
@@ -149,7 +149,7 @@ async function loadMembers() {
   update();
   if (id === null) return;
   try {
-    const members = await allPages(`/supportgroups/${id}/supports.json`, "supports");
+    const members = await adminAllPages(`/supportgroups/${id}/supports.json`, "supports");
     if (page_.selected === id) page_.members = members;
   } catch (e) {
     if (page_.selected === id) page_.membersError = teamError(e, "group");

@@ -1,6 +1,6 @@
 // The tenant's agents, departments and time zone, as both the schedules and
 // the check-ins pages need them (seed 002 lists, read page by page).
-import { adminApi } from "../api.js";
+import { adminAllPages, adminApi } from "../api.js";
 
 /**
  * An agent as these pages use it.
@@ -8,28 +8,9 @@ import { adminApi } from "../api.js";
  * @typedef {{ groupId: string, name: string }} Department
  */
 
-/** Most pages of 100 read from one list (a tenant of 5,000 agents). */
-const MAX_PAGES = 50;
-
-/**
- * Every item of a paged seed 002 list.
- * @param {string} path @param {string} key the list's key in the answer
- * @returns {Promise<any[]>}
- */
-async function allPages(path, key) {
-  /** @type {any[]} */
-  const items = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const r = await adminApi("GET", path, { query: { page, per_page: 100 } });
-    items.push(...(Array.isArray(r?.[key]) ? r[key] : []));
-    if (!r?.next_page) break;
-  }
-  return items;
-}
-
 /** Every agent of the tenant but the purged, in the API's order (by sId). @returns {Promise<Person[]>} */
 export async function loadPeople() {
-  const agents = await allPages("/supports.json", "supports");
+  const agents = await adminAllPages("/supports.json", "supports");
   return agents.map(person).filter((p) => p.sId > 0);
 }
 
@@ -49,7 +30,7 @@ function person(a) {
 
 /** @returns {Promise<Department[]>} */
 export async function loadDepartments() {
-  const groups = await allPages("/supportgroups.json", "supportgroups");
+  const groups = await adminAllPages("/supportgroups.json", "supportgroups");
   return groups.map((g) => ({ groupId: String(g?.groupId ?? ""), name: String(g?.name ?? "") }));
 }
 

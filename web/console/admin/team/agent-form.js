@@ -235,7 +235,7 @@ async function submit() {
     if (form === f) form = null;
   } catch (e) {
     const creating = !f.agent;
-    const place = errorPlace(e, creating);
+    const place = errorPlace(e);
     const shown = teamError(e, place === "sPassportName" ? "account" : "agent");
     f.errors = place ? { [place]: shown } : {};
     f.error = place ? t("fixErrors") : shown;

@@ -3,7 +3,7 @@
 // object's few conversions (`groupId` "3,5", `isStat`, `maxChats`).
 import { state, update } from "../../state.js";
 import { loadAgents } from "../../transfer.js";
-import { adminApi } from "../api.js";
+import { adminAllPages, adminApi } from "../api.js";
 
 /**
  * An agent as `/api/v1/supports.json` answers it (docs/api/admin.md).
@@ -26,9 +26,6 @@ import { adminApi } from "../api.js";
  * }} TeamSettings
  */
 
-/** The most pages of 100 followed for one list: 5,000 agents. */
-const MAX_PAGES = 50;
-
 export const team = {
   /** @type {SupportAgent[] | null} null until the first load */
   agents: /** @type {SupportAgent[] | null} */ (null),
@@ -40,24 +37,6 @@ export const team = {
   /** @type {unknown} */
   error: null,
 };
-
-/**
- * Every page of a seed 002 list (`count`, pages of at most 100).
- * @param {string} path e.g. `/supports.json`
- * @param {string} key the list's key in the answer, e.g. `supports`
- * @returns {Promise<any[]>}
- */
-export async function allPages(path, key) {
-  /** @type {any[]} */
-  const items = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const r = await adminApi("GET", path, { query: { page, per_page: 100 } });
-    const batch = Array.isArray(r?.[key]) ? r[key] : [];
-    items.push(...batch);
-    if (!r?.next_page || batch.length === 0) break;
-  }
-  return items;
-}
 
 /** @type {Promise<void> | null} the load under way */
 let loading = null;
@@ -79,8 +58,8 @@ async function load() {
   loadAgents();
   try {
     const [agents, groups, settings] = await Promise.all([
-      allPages("/supports.json", "supports"),
-      allPages("/supportgroups.json", "supportgroups"),
+      adminAllPages("/supports.json", "supports"),
+      adminAllPages("/supportgroups.json", "supportgroups"),
       adminApi("GET", "/settings.json"),
     ]);
     team.agents = agents;
@@ -97,8 +76,8 @@ async function load() {
 /** Reloads the agent list alone (after a change elsewhere). */
 export async function reloadAgents() {
   try {
-    team.agents = await allPages("/supports.json", "supports");
-    team.groups = await allPages("/supportgroups.json", "supportgroups");
+    team.agents = await adminAllPages("/supports.json", "supports");
+    team.groups = await adminAllPages("/supportgroups.json", "supportgroups");
   } catch (e) {
     team.error = e;
   }

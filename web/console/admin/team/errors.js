@@ -60,13 +60,11 @@ const SHAPES = /** @type {Record<string, Parameters<typeof t>[0]>} */ ({
 /**
  * Where an error belongs: the field it names (`custom:field_8` for one
  * custom field, whose key the server's message starts with), or "" for
- * the form as a whole. A create's 409 names no field, but the account is
- * the one thing a new agent can conflict on.
+ * the form as a whole.
  * @param {unknown} e
- * @param {boolean} [creating]
  */
-export function errorPlace(e, creating = false) {
-  const field = adminField(e) ?? (creating && adminCode(e) === "10050" ? "sPassportName" : null);
+export function errorPlace(e) {
+  const field = adminField(e);
   if (!field) return "";
   if (field === "custom_fields" && e instanceof Error) {
     const m = /^(field_\d+)\b/.exec(e.message);
