@@ -486,7 +486,8 @@ async fn the_admin_api_takes_an_admins_console_session_and_refuses_anyone_elses(
         None,
     )
     .await;
-    assert!(status == 401 || status == 403, "{status} {body}");
+    assert_eq!(status, 403, "a customer's session is no agent's: {body}");
+    assert_eq!(body["code"], "10030", "{body}");
     let (status, _) = bearer(&app, Method::POST, "/v1/console/logout", &admin, &[]).await;
     assert_eq!(status, 200);
     let (status, body) =

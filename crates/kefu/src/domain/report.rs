@@ -7,12 +7,14 @@
 //! with everything that happened to it since: so a day's figures do not
 //! change shape as the conversation goes on, only grow complete.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::calendar::{Date, LocalDateTime, UtcOffset};
 
 /// The longest range one report covers, in days.
 pub const MAX_DAYS: i64 = 92;
+/// The days a report covers when the caller names none.
+const DEFAULT_DAYS: i64 = 7;
 
 /// What storage knows about one conversation started in the range.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -126,6 +128,22 @@ impl Range {
             return Err(("to", "a report covers at most 92 days"));
         }
         Ok(Range { from, to, offset })
+    }
+
+    /// The days a caller asked for: `to` defaults to today (at `now`),
+    /// `from` to the 7 days ending on `to`.
+    pub fn requested(
+        from: Option<Date>,
+        to: Option<Date>,
+        offset: UtcOffset,
+        now: f64,
+    ) -> Result<Range, (&'static str, &'static str)> {
+        let today = || LocalDateTime::from_unix(now, offset).map(|t| t.date);
+        let to = to
+            .or_else(today)
+            .ok_or(("to", "the server's clock is out of range"))?;
+        let from = from.unwrap_or_else(|| to.add_days(1 - DEFAULT_DAYS).unwrap_or(to));
+        Range::new(from, to, offset)
     }
 
     /// The Unix seconds of its first instant and of the instant after it.
@@ -246,15 +264,11 @@ fn online_hours(
             while let Some(c) = changes.next_if(|c| c.at <= from) {
                 on.insert(c.agent_id, c.accepting);
             }
-            let mut seen: BTreeMap<i64, ()> = on
-                .iter()
-                .filter(|(_, &v)| v)
-                .map(|(&a, _)| (a, ()))
-                .collect();
+            let mut seen: BTreeSet<i64> = on.iter().filter(|(_, &v)| v).map(|(&a, _)| a).collect();
             while let Some(c) = changes.next_if(|c| c.at < until) {
                 on.insert(c.agent_id, c.accepting);
                 if c.accepting {
-                    seen.insert(c.agent_id, ());
+                    seen.insert(c.agent_id);
                 }
             }
             hours.push(OnlineHour {
@@ -317,6 +331,24 @@ mod tests {
                 .0,
             "to"
         );
+    }
+
+    #[test]
+    fn without_days_a_report_is_the_week_up_to_today_in_the_tenants_zone() {
+        // 2026-11-02 23:30 in UTC+8 is still 2026-11-02 15:30 UTC.
+        let now = at("2026-11-02 23:30:00");
+        let r = Range::requested(None, None, CHINA, now).unwrap();
+        assert_eq!((r.from, r.to), (date("2026-10-27"), date("2026-11-02")));
+        let utc =
+            Range::requested(None, None, UtcOffset::from_minutes(-600).unwrap(), now).unwrap();
+        assert_eq!(utc.to, date("2026-11-02"));
+        let east =
+            Range::requested(None, None, UtcOffset::from_minutes(600).unwrap(), now).unwrap();
+        assert_eq!(east.to, date("2026-11-03"), "already tomorrow at UTC+10");
+        let r = Range::requested(None, Some(date("2026-11-20")), CHINA, now).unwrap();
+        assert_eq!(r.from, date("2026-11-14"));
+        let r = Range::requested(Some(date("2026-11-01")), None, CHINA, now).unwrap();
+        assert_eq!((r.from, r.to), (date("2026-11-01"), date("2026-11-02")));
     }
 
     #[test]

@@ -9,6 +9,10 @@ use crate::domain::message::{Body, SenderType};
 use crate::domain::rating::{may_rate, Rating, RatingError};
 use crate::storage::{MessageRow, RatingOutcome};
 
+/// Reads and decides again at most this often when others keep changing
+/// the conversation.
+const MAX_ATTEMPTS: usize = 8;
+
 impl Engine {
     /// The customer of `question_id` rates it: `score` 1 to 5, an optional
     /// comment. Answers the stored rating notice.
@@ -20,23 +24,33 @@ impl Engine {
         comment: &str,
     ) -> Result<MessageRow> {
         let rating = Rating::new(score, comment).map_err(refused)?;
-        let question = self.own_question(s, question_id).await?;
-        may_rate(question.state()).map_err(refused)?;
-        let mut notice = message_in(
-            s.tenant_id,
-            &question.id,
-            (s.user_id.clone(), SenderType::Customer),
-            Body::Rating(rating),
-        );
-        match self.store.insert_rating(&mut notice).await? {
-            RatingOutcome::Stored => {
-                self.signals.stored(s.tenant_id);
-                Ok(notice)
+        // Read, let the rule decide, write if nothing changed meanwhile (a
+        // reopen, say); else decide again on the fresh state.
+        for _ in 0..MAX_ATTEMPTS {
+            let question = self.own_question(s, question_id).await?;
+            may_rate(question.state()).map_err(refused)?;
+            let mut notice = message_in(
+                s.tenant_id,
+                &question.id,
+                (s.user_id.clone(), SenderType::Customer),
+                Body::Rating(rating.clone()),
+            );
+            match self
+                .store
+                .insert_rating(question.version, &mut notice)
+                .await?
+            {
+                RatingOutcome::Stored => {
+                    self.signals.stored(s.tenant_id);
+                    return Ok(notice);
+                }
+                RatingOutcome::AlreadyRated => {
+                    return Err(Error::NotRateable(Unrateable::AlreadyRated))
+                }
+                RatingOutcome::StateChanged => continue,
             }
-            RatingOutcome::AlreadyRated => Err(Error::NotRateable(Unrateable::AlreadyRated)),
-            // Reopened between the read and the write.
-            RatingOutcome::NotFinished => Err(Error::NotRateable(Unrateable::NotFinished)),
         }
+        Err(Error::Conflict("the question kept changing; retry"))
     }
 
     /// The rating notice of a question of the caller's tenant, if it has one.

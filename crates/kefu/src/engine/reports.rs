@@ -31,17 +31,24 @@ pub const EXPORT_LIMIT: i64 = 500;
 /// What to export.
 pub enum Selection<'a> {
     One(&'a str),
-    /// Started in these days, after the id `after`.
+    /// Started in these days (as [`Engine::report`] reads them), after the
+    /// id `after`.
     Started {
-        from: Date,
-        to: Date,
+        from: Option<Date>,
+        to: Option<Date>,
         after: Option<&'a str>,
     },
 }
 
 impl Engine {
-    /// The report of the days `from` to `to` in the tenant's time zone.
-    pub async fn report(&self, admin: &Admin, from: Date, to: Date) -> Result<ReportView> {
+    /// The report of the days `from` to `to` in the tenant's time zone
+    /// (without them, the week up to today).
+    pub async fn report(
+        &self,
+        admin: &Admin,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> Result<ReportView> {
         admin.require_admin()?;
         let range = range(admin, from, to)?;
         let tenant_id = admin.tenant_id();
@@ -74,36 +81,42 @@ impl Engine {
     ) -> Result<(Vec<Transcript>, Option<String>)> {
         admin.require_admin()?;
         let tenant_id = admin.tenant_id();
-        let (ids, next) = match selection {
+        let (questions, next) = match selection {
             Selection::One(id) => match self.store.conversation(tenant_id, id).await? {
-                Some(q) => (vec![q.id], None),
+                Some(q) => (vec![q], None),
                 None => return Err(Error::NotFound(Entity::Question)),
             },
             Selection::Started { from, to, after } => {
                 let (start, until) = range(admin, from, to)?.bounds();
-                let ids = self
+                let questions = self
                     .store
                     .conversations_started(tenant_id, start, until, after, EXPORT_LIMIT)
                     .await?;
-                let full = ids.len() as i64 == EXPORT_LIMIT;
-                let next = full.then(|| ids.last().cloned()).flatten();
-                (ids, next)
+                let full = questions.len() as i64 == EXPORT_LIMIT;
+                let next = full.then(|| questions.last().map(|q| q.id.clone()));
+                (questions, next.flatten())
             }
         };
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let Some(question) = self.store.conversation(tenant_id, &id).await? else {
-                continue;
-            };
+        // A few agents serve many conversations: each is read once.
+        let mut agents: HashMap<i64, Option<AgentRow>> = HashMap::new();
+        let mut out = Vec::with_capacity(questions.len());
+        for question in questions {
             let customer = self
                 .store
                 .customer(tenant_id, &question.customer_id)
                 .await?;
             let agent = match question.agent_id {
-                Some(a) => self.store.agent_by_id(tenant_id, a).await?,
+                Some(id) => match agents.get(&id) {
+                    Some(known) => known.clone(),
+                    None => {
+                        let row = self.store.agent_by_id(tenant_id, id).await?;
+                        agents.insert(id, row.clone());
+                        row
+                    }
+                },
                 None => None,
             };
-            let messages = self.store.transcript(tenant_id, &id).await?;
+            let messages = self.store.transcript(tenant_id, &question.id).await?;
             out.push(Transcript {
                 question,
                 customer,
@@ -115,7 +128,7 @@ impl Engine {
     }
 }
 
-fn range(admin: &Admin, from: Date, to: Date) -> Result<Range> {
-    Range::new(from, to, admin.settings.utc_offset())
+fn range(admin: &Admin, from: Option<Date>, to: Option<Date>) -> Result<Range> {
+    Range::requested(from, to, admin.settings.utc_offset(), now())
         .map_err(|(field, why)| Error::invalid(field, why))
 }

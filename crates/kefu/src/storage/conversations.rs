@@ -210,6 +210,35 @@ impl Store {
         })
     }
 
+    /// Up to `limit` conversations of the tenant started in `[from, until)`,
+    /// oldest first (ids are time-ordered), after the id `after` (a
+    /// transcript export's cursor).
+    pub async fn conversations_started(
+        &self,
+        tenant_id: i64,
+        from: f64,
+        until: f64,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<ConversationRow>> {
+        with_pool!(self, read, pool => {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM conversations
+                 WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 AND id > $4
+                 ORDER BY id LIMIT $5"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(tenant_id)
+                .bind(from)
+                .bind(until)
+                .bind(after.unwrap_or(""))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(|row| Ok(decode_conversation!(row))).collect()
+        })
+    }
+
     /// Moves the conversation to `next` and records the notice, but only if
     /// nobody changed it since it was read at `expected_version` (compare and
     /// swap). Returns false when it changed: the caller re-reads and decides

@@ -3,7 +3,6 @@
 
 use super::messages::{decode_message, insert_message, stamp_locked, COLUMNS};
 use super::{MessageRow, Result, Store};
-use crate::domain::conversation::Status;
 use crate::domain::rating::RATED;
 
 /// What storing a rating came to.
@@ -12,30 +11,34 @@ pub enum RatingOutcome {
     Stored,
     /// The conversation has its rating already.
     AlreadyRated,
-    /// It is no longer finished, or no agent served it.
-    NotFinished,
+    /// The conversation changed since it was read: decide again.
+    StateChanged,
 }
 
 impl Store {
-    /// Stores the rating notice if the conversation is (still) finished with
-    /// an agent and has no rating yet. The conversation's row is locked
-    /// first (its version moves), then the notice takes its id and number,
-    /// as every notice does.
-    pub async fn insert_rating(&self, notice: &mut MessageRow) -> Result<RatingOutcome> {
+    /// Stores the rating notice if the conversation is still at
+    /// `expected_version` (compare and swap, as every lifecycle step) and has
+    /// no rating yet. The conversation's row is locked first (its version
+    /// moves), then the notice takes its id and number, as every notice does.
+    pub async fn insert_rating(
+        &self,
+        expected_version: i64,
+        notice: &mut MessageRow,
+    ) -> Result<RatingOutcome> {
         with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
             let locked = sqlx::query(
                 "UPDATE conversations SET version = version + 1
-                 WHERE tenant_id = $1 AND id = $2 AND status = $3 AND agent_id IS NOT NULL",
+                 WHERE tenant_id = $1 AND id = $2 AND version = $3",
             )
             .bind(notice.tenant_id)
             .bind(&notice.conversation_id)
-            .bind(Status::Finished.code())
+            .bind(expected_version)
             .execute(&mut *tx)
             .await?
             .rows_affected();
             if locked == 0 {
-                return Ok(RatingOutcome::NotFinished);
+                return Ok(RatingOutcome::StateChanged);
             }
             stamp_locked(notice);
             if insert_message!(tx, &*notice)? == 0 {

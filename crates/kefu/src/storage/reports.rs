@@ -1,8 +1,9 @@
 //! What reports and transcript exports read: the conversations a range of
 //! time started (index `conversations_by_start`), each folded with its
-//! messages (index `messages_by_conversation`) into one row of facts, and the
-//! agents' status changes (`agent_status_log`). The work grows with the
-//! range asked for, never with the whole history.
+//! messages (index `messages_by_conversation`) into one row of facts, the
+//! agents' status changes (`agent_status_log`), and a conversation's whole
+//! transcript. The work grows with the range asked for, never with the whole
+//! history.
 
 use sqlx::Row;
 
@@ -112,33 +113,6 @@ impl Store {
                     })
                 })
                 .collect()
-        })
-    }
-
-    /// Up to `limit` conversation ids of the tenant started in `[from,
-    /// until)`, oldest first (ids are time-ordered), after the id `after`
-    /// (the export's cursor).
-    pub async fn conversations_started(
-        &self,
-        tenant_id: i64,
-        from: f64,
-        until: f64,
-        after: Option<&str>,
-        limit: i64,
-    ) -> Result<Vec<String>> {
-        with_pool!(self, read, pool => {
-            sqlx::query_scalar(
-                "SELECT id FROM conversations
-                 WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 AND id > $4
-                 ORDER BY id LIMIT $5",
-            )
-            .bind(tenant_id)
-            .bind(from)
-            .bind(until)
-            .bind(after.unwrap_or(""))
-            .bind(limit)
-            .fetch_all(pool)
-            .await
         })
     }
 

@@ -12,10 +12,9 @@ use super::error::AdminError;
 use super::request::{AdminOnly, Query};
 use crate::api::v1::render::{message as message_json, rating as rating_json};
 use crate::api::SharedState;
-use crate::domain::calendar::{format_unix, Date, LocalDateTime, UtcOffset};
+use crate::domain::calendar::{format_unix, Date, UtcOffset};
 use crate::domain::report::{Figures, Spread};
 use crate::engine::{Admin, ReportView, Selection, Transcript};
-use crate::ids::now;
 
 /// `GET /api/v1/reports.json?from=&to=` (default: the last 7 days).
 pub async fn report(
@@ -23,7 +22,7 @@ pub async fn report(
     AdminOnly(admin): AdminOnly,
     q: Query,
 ) -> Result<Json<Value>, AdminError> {
-    let (from, to) = days(&admin, &q)?;
+    let (from, to) = days(&q)?;
     let view = state.engine.report(&admin, from, to).await?;
     Ok(Json(json!({ "report": render(&admin, &view) })))
 }
@@ -34,7 +33,7 @@ pub async fn report_csv(
     AdminOnly(admin): AdminOnly,
     q: Query,
 ) -> Result<Response, AdminError> {
-    let (from, to) = days(&admin, &q)?;
+    let (from, to) = days(&q)?;
     let by = q.get("by").unwrap_or("day");
     if !["day", "agent", "department"].contains(&by) {
         return Err(AdminError::invalid(
@@ -75,6 +74,7 @@ pub async fn report_csv(
             }
         }
     }
+    let (from, to) = (r.range.from, r.range.to);
     Ok(csv(&format!("kefu-report-{by}-{from}-{to}.csv"), &rows))
 }
 
@@ -150,7 +150,7 @@ async fn export(
     let selection = match q.get("question_id") {
         Some(id) => Selection::One(id),
         None => {
-            let (from, to) = days(admin, q)?;
+            let (from, to) = days(q)?;
             Selection::Started {
                 from,
                 to,
@@ -161,8 +161,8 @@ async fn export(
     Ok(state.engine.transcripts(admin, selection).await?)
 }
 
-/// `from` and `to` (both optional: the last 7 days up to today).
-fn days(admin: &Admin, q: &Query) -> Result<(Date, Date), AdminError> {
+/// `from` and `to`, each optional (the engine fills in the week up to today).
+fn days(q: &Query) -> Result<(Option<Date>, Option<Date>), AdminError> {
     let parse = |field: &'static str| {
         q.get(field)
             .map(|s| {
@@ -172,15 +172,7 @@ fn days(admin: &Admin, q: &Query) -> Result<(Date, Date), AdminError> {
             })
             .transpose()
     };
-    let today = LocalDateTime::from_unix(now(), admin.settings.utc_offset())
-        .map(|t| t.date)
-        .ok_or_else(|| AdminError::invalid("to", "the server's clock is out of range"))?;
-    let to = parse("to")?.unwrap_or(today);
-    let from = match parse("from")? {
-        Some(from) => from,
-        None => to.add_days(-6).unwrap_or(to),
-    };
-    Ok((from, to))
+    Ok((parse("from")?, parse("to")?))
 }
 
 fn render(admin: &Admin, view: &ReportView) -> Value {
