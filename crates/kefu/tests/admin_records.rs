@@ -512,7 +512,7 @@ async fn groups_are_created_renamed_listed_and_deleted(app: TestApp) {
     assert_eq!(admin.ok(&g1_path).await["supportgroup"], g1);
 
     let r = admin.create_group("售后").await;
-    assert_admin_error(&r, 409, 10050, None);
+    assert_admin_error(&r, 409, 10050, Some("name"));
     let r = admin.create_group(&"组".repeat(31)).await;
     assert_admin_error(&r, 400, 10002, Some("name"));
     assert_eq!(admin.ok(GROUPS).await["count"], 1);
@@ -527,7 +527,7 @@ async fn groups_are_created_renamed_listed_and_deleted(app: TestApp) {
     assert_eq!(r["supportgroup"]["name"], "售后服务");
     assert_eq!(r["supportgroup"]["groupId"], g1_id);
     let r = admin.put(&g1_path, rename("售前")).await;
-    assert_admin_error(&r, 409, 10050, None);
+    assert_admin_error(&r, 409, 10050, Some("name"));
     assert_eq!(admin.ok(&g1_path).await["supportgroup"]["name"], "售后服务");
 
     // Pages of two.

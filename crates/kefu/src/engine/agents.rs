@@ -38,10 +38,6 @@ impl Admin {
     }
 }
 
-/// Why creating an agent failed when its account exists (anywhere on the
-/// server): the dialects name `sPassportName` as the field.
-pub const ACCOUNT_TAKEN: &str = "the sPassportName is already taken";
-
 /// An agent as the administration API shows it.
 #[derive(Clone, Debug)]
 pub struct AgentView {
@@ -302,7 +298,11 @@ impl Engine {
         match created {
             Ok(Ok(id)) => Ok(id),
             Ok(Err(UnknownGroup)) => Err(unknown_group()),
-            Err(e) if is_unique_violation(&e) => Err(Error::Conflict(ACCOUNT_TAKEN)),
+            // Accounts are unique on the whole server.
+            Err(e) if is_unique_violation(&e) => Err(Error::Taken {
+                field: "sPassportName",
+                reason: "the sPassportName is already taken",
+            }),
             Err(e) => Err(e.into()),
         }
     }

@@ -23,7 +23,10 @@ fn validate_name(name: &str) -> Result<&str> {
 
 fn taken(e: sqlx::Error) -> Error {
     if is_unique_violation(&e) {
-        Error::Conflict("a group with this name already exists")
+        Error::Taken {
+            field: "name",
+            reason: "a group with this name already exists",
+        }
     } else {
         e.into()
     }

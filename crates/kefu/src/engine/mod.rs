@@ -24,7 +24,7 @@ mod tenants;
 pub mod throttle;
 mod webhooks;
 
-pub use agents::{current_state, Admin, AgentChanges, AgentView, ACCOUNT_TAKEN};
+pub use agents::{current_state, Admin, AgentChanges, AgentView};
 pub use auth::{AgentCtx, Caller, NewCustomer, SessionCtx, CUSTOMER_TOKEN_LEN, SESSION_LEN};
 pub use checkins::{CheckinInput, CheckinView};
 pub use console::{Colleague, Me, QuestionDetail, CONSOLE_USER_PREFIX};
@@ -97,6 +97,12 @@ pub enum Error {
     /// It collides with something that exists.
     #[error("{0}")]
     Conflict(&'static str),
+    /// A value that must be unique is taken already (an account, a name).
+    #[error("{reason}")]
+    Taken {
+        field: &'static str,
+        reason: &'static str,
+    },
     /// An upload exceeds its size limit.
     #[error("{reason}")]
     TooLarge { field: &'static str, reason: String },

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use crate::engine::{Entity, Error, ACCOUNT_TAKEN};
+use crate::engine::{Entity, Error};
 
 #[derive(Debug)]
 pub struct AdminError {
@@ -164,9 +164,7 @@ impl From<Error> for AdminError {
                 "the webhook does not exist",
             ),
             Error::NotFound(_) => Self::not_found(message),
-            Error::Conflict(why) if why == ACCOUNT_TAKEN => {
-                Self::new(S::CONFLICT, 10050, Some("sPassportName"), message)
-            }
+            Error::Taken { field, .. } => Self::new(S::CONFLICT, 10050, Some(field), message),
             Error::Conflict(_)
             | Error::Rule(_)
             | Error::NotRateable(_)

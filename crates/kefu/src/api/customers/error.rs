@@ -75,9 +75,11 @@ impl From<Error> for CustomerError {
             Error::Unavailable(_) | Error::NoAgentAvailable => {
                 Self::new(S::CONFLICT, "agent unavailable", message)
             }
-            Error::Rule(_) | Error::NotRateable(_) | Error::Conflict(_) | Error::ClientIdTaken => {
-                Self::new(S::CONFLICT, "conflict", message)
-            }
+            Error::Rule(_)
+            | Error::NotRateable(_)
+            | Error::Conflict(_)
+            | Error::Taken { .. }
+            | Error::ClientIdTaken => Self::new(S::CONFLICT, "conflict", message),
             Error::TooManyAttempts { .. } => {
                 Self::new(S::TOO_MANY_REQUESTS, "too many requests", message)
             }

@@ -103,6 +103,7 @@ impl From<Error> for V1Error {
                 (S::CONFLICT, 4012, Some("question_id"))
             }
             Error::Conflict(_) => (S::CONFLICT, 4007, None),
+            Error::Taken { field, .. } => (S::CONFLICT, 4007, Some(*field)),
             Error::Unavailable(_) | Error::NoAgentAvailable => (S::CONFLICT, 4008, None),
             Error::Storage(err) => {
                 tracing::error!(error = %err, "storage failed");
