@@ -20,6 +20,22 @@ use tokio::net::TcpListener;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log lines on stderr as text (for people) or JSON, one object per line
+    /// (for log shippers)
+    #[arg(
+        long,
+        env = "KEFU_LOG_FORMAT",
+        value_enum,
+        global = true,
+        default_value_t = LogFormat::Text
+    )]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -106,14 +122,7 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     let cli = Cli::parse_from(args);
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KEFU_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    init_logs(cli.log_format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -127,6 +136,25 @@ where
             eprintln!("kefu: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs go to stderr (stdout carries the banner and commands' JSON), at the
+/// level `KEFU_LOG` sets (`info` by default).
+fn init_logs(format: LogFormat) {
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KEFU_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        // Fields at the top level ({"timestamp", "level", "message",
+        // "route", ...}), as shippers index them.
+        LogFormat::Json => logs.json().flatten_event(true).init(),
     }
 }
 
@@ -248,6 +276,11 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
         format!(
             "  events:   {}/ws  (WebSocket for customers and agents; fan-out {fan_out})",
             config.public_url.replacen("http", "ws", 1)
+        ),
+        format!(
+            "  ops:      {0}/healthz (alive), {0}/readyz (ready), {0}/metrics (Prometheus{1})",
+            config.public_url,
+            if config.metrics_token.is_some() { ", token required" } else { "" }
         ),
         format!("  API docs: {}/openapi.json", config.public_url),
     ];

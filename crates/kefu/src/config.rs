@@ -103,6 +103,10 @@ pub struct Settings {
     /// request (for working on them), instead of the copy built in
     #[arg(long, env = "KEFU_WEB_DIR", value_name = "DIR")]
     pub web_dir: Option<PathBuf>,
+    /// Token Prometheus must send (`Authorization: Bearer TOKEN`) to read
+    /// /metrics; without it /metrics is open to anyone who reaches the port
+    #[arg(long, env = "KEFU_METRICS_TOKEN", value_name = "TOKEN")]
+    pub metrics_token: Option<String>,
 }
 
 /// The resolved configuration.
@@ -118,6 +122,7 @@ pub struct Config {
     pub http: HttpLimits,
     pub webhook_hosts: AllowedHosts,
     pub web: crate::web::Assets,
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -218,8 +223,13 @@ impl Config {
             Some(dir) => crate::web::Assets::Dir(dir),
             None => crate::web::Assets::Embedded,
         };
+        let metrics_token = given
+            .metrics_token
+            .or(from_file.metrics_token)
+            .filter(|t| !t.is_empty());
         Ok(Self {
             web,
+            metrics_token,
             listen,
             data_dir,
             database,
@@ -240,6 +250,7 @@ impl Config {
             http: self.http.clone(),
             redis: self.redis.clone(),
             web: self.web.clone(),
+            metrics_token: self.metrics_token.clone(),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod domain;
 pub mod engine;
 pub mod ids;
 pub mod media;
+pub mod metrics;
 pub mod realtime;
 pub mod server;
 pub mod storage;

@@ -11,6 +11,7 @@ mod cors;
 pub mod customers;
 mod form;
 pub mod openapi;
+mod ops;
 mod pages;
 mod peer;
 pub mod v1;
@@ -18,7 +19,7 @@ mod ws;
 
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -41,6 +42,10 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// The console's and the widget's files.
     pub web: crate::web::Assets,
+    /// What `/metrics` asks for, if anything (`--metrics-token`).
+    pub metrics_token: Option<String>,
+    /// Readiness's check of Redis, when the node uses one.
+    pub redis: Option<Arc<crate::realtime::bus::Reachability>>,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -146,7 +151,9 @@ impl Routes {
 
 fn all_routes() -> Routes {
     let routes = Routes::new()
-        .get("/healthz", healthz)
+        .get("/healthz", ops::healthz)
+        .get("/readyz", ops::readyz)
+        .get("/metrics", ops::metrics)
         .get("/openapi.json", openapi::serve);
     ws::routes(customers::routes(admin::routes(v1::routes(routes))))
 }
@@ -169,26 +176,6 @@ pub fn router(state: SharedState) -> Router {
             cors::layer,
         ))
         .with_state(state)
-}
-
-async fn healthz(State(state): State<SharedState>) -> Response {
-    match state.engine.store().ping().await {
-        Ok(()) => Json(json!({
-            "status": "ok",
-            "storage": state.engine.store().backend(),
-            "durability": state.engine.store().durability().name(),
-            "sockets": state.hub.open_sockets(),
-        }))
-        .into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "health check: storage unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "storage unreachable" })),
-            )
-                .into_response()
-        }
-    }
 }
 
 /// Unknown paths answer in the dialect their prefix names.

@@ -79,7 +79,7 @@ fn merged(mut into: Value, from: Value) -> Value {
     into
 }
 
-const INTRO: &str = "Three dialects, plus `/healthz` and this document.\n\nQuestion-chat \
+const INTRO: &str = "Three dialects, plus `/healthz`, `/readyz`, `/metrics` and this document.\n\nQuestion-chat \
 dialect (seed 003) under `/v1`. POST, PUT and DELETE parameters come as a form \
 (`application/x-www-form-urlencoded`, or `multipart/form-data` where a file part is read as \
 its base64) or a JSON object with the same fields (non-string JSON values are read as their \
@@ -284,16 +284,38 @@ fn operations() -> Vec<Op> {
     };
     let health = |status: &str| object(&["status"], json!({
         "status": { "type": "string", "enum": [status] } }));
+    let readiness = |status: &str| object(&["status", "storage", "redis"], json!({
+        "status": { "type": "string", "enum": [status] },
+        "storage": { "type": "string", "enum": ["ok", "unreachable"] },
+        "redis": { "type": "string", "enum": ["ok", "unreachable", "not used"] } }));
     vec![
-        op("get", "/healthz", "meta", "健康检查 / Health check",
-            "Anyone, no credential. Answers whether the storage can be reached.")
+        op("get", "/healthz", "meta", "存活检查 / Liveness",
+            "Anyone, no credential. 200 while the process serves requests, whatever storage \
+            and Redis do (restarting kefu would not bring them back): see `/readyz`.")
             .ok(extend(health("ok"), json!({ "storage": {
                 "type": "string", "enum": ["sqlite", "postgres"] },
                 "durability": { "type": "string", "enum": ["normal", "strict"],
                     "description": "what an acknowledged write survives (--durability)" },
-                "sockets": { "type": "integer", "description": "WebSockets open on this node" } })))
-            .respond("503", "存储不可用 / storage unreachable",
-                json!({ "application/json": { "schema": health("storage unreachable") } })),
+                "sockets": { "type": "integer", "description": "WebSockets open on this node" } }))),
+        op("get", "/readyz", "meta", "就绪检查 / Readiness",
+            "Anyone, no credential. Whether this node can do its work now: storage answers and, \
+            when the node fans out through Redis (`--redis`), Redis answers. A load balancer \
+            sends traffic elsewhere while it answers 503.")
+            .ok(readiness("ready"))
+            .respond("503", "未就绪 / storage or Redis unreachable",
+                json!({ "application/json": { "schema": readiness("not ready") } })),
+        op("get", "/metrics", "meta", "监控指标 / Prometheus metrics",
+            "Prometheus text format 0.0.4 (`text/plain; version=0.0.4`). With `--metrics-token`, \
+            only to `Authorization: Bearer TOKEN` (401 otherwise). Families: \
+            `kefu_http_request_duration_seconds{method,route,status}`, \
+            `kefu_messages_stored_total`, `kefu_group_commit_size`, `kefu_sockets_open`, \
+            `kefu_conversations_waiting`, `kefu_webhook_deliveries_pending`, \
+            `kefu_routing_rounds_total{outcome}`, `kefu_webhook_attempts_total{outcome}`, \
+            `kefu_storage_errors_total`; docs/operations.md explains each.")
+            .respond("200", "指标 / the exposition",
+                json!({ "text/plain": { "schema": { "type": "string" } } }))
+            .respond("401", "需要令牌 / the metrics token is required",
+                json!({ "application/json": { "schema": health("a metrics token is required") } })),
         op("get", "/openapi.json", "meta", "接口文档 / This OpenAPI document",
             "Anyone, no credential.")
             .ok(json!({ "type": "object", "description": "OpenAPI 3.0 document" })),

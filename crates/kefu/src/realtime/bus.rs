@@ -44,6 +44,28 @@ impl Remote {
     fn channel(&self) -> String {
         format!("kefu:{}:signals", self.installation)
     }
+
+    /// A check of this Redis for readiness, on a connection of its own (a
+    /// bus that is behind must not make the node look down).
+    pub fn reachability(&self) -> Reachability {
+        Reachability {
+            publisher: Publisher::new(self.url.clone()),
+            channel: format!("kefu:{}:ready", self.installation),
+        }
+    }
+}
+
+/// Whether the node's Redis answers: a PUBLISH nobody listens to, with the
+/// publisher's time limit.
+pub struct Reachability {
+    publisher: Publisher,
+    channel: String,
+}
+
+impl Reachability {
+    pub async fn check(&self) -> Result<(), redis::RedisError> {
+        self.publisher.publish(&self.channel, b"").await
+    }
 }
 
 /// Starts the bus for `hub`: in process, or over Redis when `remote` is set.

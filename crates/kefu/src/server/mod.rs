@@ -21,6 +21,7 @@ use crate::api::{self, AppState};
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::media::MediaStore;
+use crate::metrics::{Metrics, StorageFailed};
 use crate::realtime::redis::{RedisError, RedisUrl};
 use crate::realtime::{bus, Hub, Limits};
 use crate::storage::{ConnectError, Store};
@@ -73,6 +74,8 @@ pub struct NodeSettings {
     pub redis: Option<String>,
     /// Where the console's and the widget's files come from.
     pub web: crate::web::Assets,
+    /// What `/metrics` asks for, if anything.
+    pub metrics_token: Option<String>,
 }
 
 impl NodeSettings {
@@ -84,6 +87,7 @@ impl NodeSettings {
             http: HttpLimits::default(),
             redis: None,
             web: crate::web::Assets::default(),
+            metrics_token: None,
         }
     }
 }
@@ -95,6 +99,8 @@ pub struct Node {
     pub engine: Engine,
     pub hub: Hub,
     settings: NodeSettings,
+    /// Readiness's check of Redis, when the node uses one.
+    redis: Option<Arc<bus::Reachability>>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -109,6 +115,7 @@ impl Node {
             }),
             None => None,
         };
+        let redis = remote.as_ref().map(|r| Arc::new(r.reachability()));
         let public_url = settings.public_url.clone();
         let hub = Hub::new(
             engine.store().clone(),
@@ -127,6 +134,7 @@ impl Node {
             engine,
             hub,
             settings,
+            redis,
             tasks,
         })
     }
@@ -139,15 +147,18 @@ impl Node {
             public_url: self.settings.public_url.clone(),
             trusted_proxies: self.settings.http.trusted_proxies.clone(),
             web: self.settings.web.clone(),
+            metrics_token: self.settings.metrics_token.clone(),
+            redis: self.redis.clone(),
         };
         let limits = &self.settings.http;
+        let metrics = self.engine.store().metrics().clone();
         api::router(Arc::new(state))
             .layer(middleware::from_fn_with_state(
                 limits.request_timeout,
                 time_limit,
             ))
             .layer(RequestBodyTimeoutLayer::new(limits.body_timeout))
-            .layer(middleware::from_fn(log_request))
+            .layer(middleware::from_fn_with_state(metrics, observe_request))
     }
 
     /// Serves the app on `listener` until `shutdown` resolves, then lets
@@ -229,9 +240,10 @@ fn spawn_sweeper(engine: Engine) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// One log line per request: method, matched route (never the raw URL, which
-/// may carry a session), status and latency. Health checks log at debug.
-async fn log_request(req: Request, next: Next) -> Response {
+/// One log line and one observation (`/metrics`) per request: method,
+/// matched route (never the raw URL, which may carry a session), status and
+/// latency. Health checks and scrapes log at debug.
+async fn observe_request(State(metrics): State<Metrics>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
     let route = req
@@ -240,9 +252,15 @@ async fn log_request(req: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "(unmatched)".to_owned());
     let response = next.run(req).await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed().as_secs_f64();
+    let latency_ms = elapsed * 1000.0;
     let status = response.status().as_u16();
-    if route == "/healthz" {
+    if response.extensions().get::<StorageFailed>().is_some() {
+        metrics.storage_error();
+    }
+    let quiet = matches!(route.as_str(), "/healthz" | "/readyz" | "/metrics");
+    metrics.request(&method, route.clone(), status, elapsed);
+    if quiet {
         tracing::debug!(%method, route, status, latency_ms, "request");
     } else {
         tracing::info!(%method, route, status, latency_ms, "request");

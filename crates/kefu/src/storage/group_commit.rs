@@ -15,6 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::messages::{insert_messages, take_seqs};
 use super::{MessageRow, Pools, Result};
+use crate::metrics::Metrics;
 
 /// Most messages one transaction stores (13 parameters each: well within
 /// SQLite's 32,766 and PostgreSQL's 65,535 per statement).
@@ -44,9 +45,9 @@ pub(super) struct GroupCommit {
 
 impl GroupCommit {
     /// Starts the writer on `pools`; it ends when every handle is dropped.
-    pub(super) fn start(pools: Pools) -> Self {
+    pub(super) fn start(pools: Pools, metrics: Metrics) -> Self {
         let (queue, jobs) = mpsc::unbounded_channel();
-        tokio::spawn(write_groups(Writer { pools }, jobs));
+        tokio::spawn(write_groups(Writer { pools }, jobs, metrics));
         Self { queue }
     }
 
@@ -74,11 +75,14 @@ struct Writer {
 /// The writer: takes everything waiting (up to [`MAX_GROUP`]) as one group.
 /// Unbounded on purpose: every sender awaits its answer, so the queue never
 /// holds more than the requests in flight.
-async fn write_groups(writer: Writer, mut jobs: mpsc::UnboundedReceiver<Job>) {
+async fn write_groups(writer: Writer, mut jobs: mpsc::UnboundedReceiver<Job>, metrics: Metrics) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     while jobs.recv_many(&mut group, MAX_GROUP).await > 0 {
         let fates = match store_group(&writer, &group).await {
-            Ok(fates) => fates,
+            Ok(fates) => {
+                metrics.group_committed(group.len());
+                fates
+            }
             Err(e) => {
                 tracing::debug!(error = %e, size = group.len(), "group commit fell back to single writes");
                 vec![Fate::Alone; group.len()]

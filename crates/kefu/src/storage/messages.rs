@@ -163,11 +163,15 @@ impl Store {
         expected_version: i64,
         m: &MessageRow,
     ) -> Result<InsertOutcome> {
-        match self.messages.store(expected_version, m).await {
-            Fate::Stored => Ok(InsertOutcome::Stored),
-            Fate::StateChanged => Ok(InsertOutcome::StateChanged),
-            Fate::Alone => self.insert_one_message(expected_version, m).await,
+        let outcome = match self.messages.store(expected_version, m).await {
+            Fate::Stored => InsertOutcome::Stored,
+            Fate::StateChanged => InsertOutcome::StateChanged,
+            Fate::Alone => self.insert_one_message(expected_version, m).await?,
+        };
+        if matches!(outcome, InsertOutcome::Stored) {
+            self.metrics.messages_stored(1);
         }
+        Ok(outcome)
     }
 
     /// [`Self::insert_chat_message`] in a transaction of its own.

@@ -121,6 +121,8 @@ pub struct Store {
     /// Where chat messages queue to be committed in groups.
     messages: group_commit::GroupCommit,
     durability: Durability,
+    /// The node's counters: every part holds the store (`crate::metrics`).
+    metrics: crate::metrics::Metrics,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -192,11 +194,13 @@ impl Store {
         } else {
             return Err(ConnectError::UnknownScheme(url.to_owned()));
         };
-        let messages = group_commit::GroupCommit::start(pools.clone());
+        let metrics = crate::metrics::Metrics::new();
+        let messages = group_commit::GroupCommit::start(pools.clone(), metrics.clone());
         let store = Self {
             pools,
             messages,
             durability,
+            metrics,
         };
         store.migrate().await.map_err(ConnectError::Migrate)?;
         store
@@ -204,6 +208,11 @@ impl Store {
             .await
             .map_err(ConnectError::Migrate)?;
         Ok(store)
+    }
+
+    /// The node's counters, for `/metrics`.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
     }
 
     /// What an acknowledged write survives.
@@ -222,6 +231,24 @@ impl Store {
     /// Answers whether the database can be reached (for `/healthz`).
     pub async fn ping(&self) -> Result<()> {
         with_pool!(self, read, pool => sqlx::query("SELECT 1").execute(pool).await.map(drop))
+    }
+
+    /// What waits across all tenants (for `/metrics`): conversations for an
+    /// agent, and webhook deliveries to be made.
+    pub async fn backlog(&self) -> Result<(i64, i64)> {
+        with_pool!(self, read, pool => {
+            let waiting: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE status = $1")
+                    .bind(crate::domain::conversation::Status::Waiting.code())
+                    .fetch_one(pool)
+                    .await?;
+            let pending: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE state = $1")
+                    .bind(webhooks::STATE_PENDING)
+                    .fetch_one(pool)
+                    .await?;
+            Ok((waiting, pending))
+        })
     }
 
     /// Closes every connection (at shutdown, after requests drained).

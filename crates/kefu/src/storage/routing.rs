@@ -162,7 +162,7 @@ impl Store {
         let mut joining = round.joining;
         let terms = round.terms;
         let joined_count = i64::try_from(joining.len()).unwrap_or(i64::MAX);
-        with_pool!(self, write, pool => {
+        let outcome = with_pool!(self, write, pool => {
             let mut tx = pool.begin().await?;
             // The lock, and the queue places of the conversations joining.
             let row = sqlx::query(
@@ -346,8 +346,15 @@ impl Store {
                     (j.conversation, place)
                 })
                 .collect();
-            Ok(RoundOutcome { applied, stale, joined })
-        })
+            Ok::<_, sqlx::Error>(RoundOutcome { applied, stale, joined })
+        })?;
+        self.metrics
+            .routing_round(match (&outcome.applied[..], outcome.stale) {
+                (_, true) => crate::metrics::RoundOutcome::Stale,
+                ([], false) if outcome.joined.is_empty() => crate::metrics::RoundOutcome::Idle,
+                _ => crate::metrics::RoundOutcome::Applied,
+            });
+        Ok(outcome)
     }
 
     /// A waiting pushed conversation's place in its department's queue

@@ -44,6 +44,7 @@ pub async fn run(
     attempts: i64,
 ) {
     let outcome = send(client, allowed, d, attempts).await;
+    store.metrics().webhook_attempt(outcome.delivered);
     if !outcome.delivered {
         tracing::info!(
             delivery = %d.id, attempts, status = ?outcome.status, error = ?outcome.error,

@@ -92,6 +92,8 @@ pub struct Options {
     pub http: HttpLimits,
     /// Hosts webhooks may reach although internal (`--webhook-allow-host`).
     pub webhook_hosts: Vec<String>,
+    /// The token `/metrics` asks for (`--metrics-token`).
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Options {
@@ -102,6 +104,7 @@ impl Default for Options {
                 ..HttpLimits::default()
             },
             webhook_hosts: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -216,6 +219,7 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let settings = NodeSettings {
             http: options.http,
+            metrics_token: options.metrics_token,
             ..NodeSettings::new(base.clone())
         };
         let node = Node::start(engine, settings).await.expect("start the node");

@@ -8,9 +8,14 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+
+use crate::metrics::StorageFailed;
 use serde_json::json;
 
 use crate::engine::{Entity, Error};
+
+/// The code of a request that failed because storage did.
+const STORAGE_UNAVAILABLE: u32 = 10090;
 
 #[derive(Debug)]
 pub struct AdminError {
@@ -175,7 +180,7 @@ impl From<Error> for AdminError {
                 tracing::error!(error = %err, "storage failed");
                 Self::new(
                     S::SERVICE_UNAVAILABLE,
-                    10090,
+                    STORAGE_UNAVAILABLE,
                     None,
                     "storage unavailable, retry later",
                 )
@@ -204,6 +209,9 @@ impl IntoResponse for AdminError {
             body
         };
         let mut response = (self.http, Json(body)).into_response();
+        if self.code == STORAGE_UNAVAILABLE {
+            response.extensions_mut().insert(StorageFailed);
+        }
         let headers = response.headers_mut();
         if self.http == StatusCode::UNAUTHORIZED {
             headers.insert(

@@ -5,11 +5,16 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+
+use crate::metrics::StorageFailed;
 use serde_json::json;
 
 use crate::api::form::FormError;
 use crate::domain::conversation::RuleError;
 use crate::engine::{Entity, Error};
+
+/// The message of a request that failed because storage did.
+const STORAGE_FAILED: &str = "storage failed";
 
 #[derive(Debug)]
 pub struct CustomerError {
@@ -85,7 +90,7 @@ impl From<Error> for CustomerError {
             }
             Error::Storage(err) => {
                 tracing::error!(error = %err, "storage failed");
-                Self::new(S::INTERNAL_SERVER_ERROR, "internal error", "storage failed")
+                Self::new(S::INTERNAL_SERVER_ERROR, "internal error", STORAGE_FAILED)
             }
             Error::Internal(msg) => {
                 tracing::error!(error = %msg, "internal error");
@@ -99,6 +104,9 @@ impl IntoResponse for CustomerError {
     fn into_response(self) -> Response {
         let body = Json(json!({ "status": self.status, "message": self.message }));
         let mut response = (self.http, body).into_response();
+        if self.message == STORAGE_FAILED {
+            response.extensions_mut().insert(StorageFailed);
+        }
         if self.http == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

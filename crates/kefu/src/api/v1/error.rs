@@ -4,10 +4,15 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+
+use crate::metrics::StorageFailed;
 use serde_json::json;
 
 use crate::domain::conversation::RuleError;
 use crate::engine::{Entity, Error, Unrateable};
+
+/// The code of a request that failed because storage did.
+const STORAGE_UNAVAILABLE: u32 = 5001;
 
 /// An error as the question-chat dialect reports it.
 #[derive(Debug)]
@@ -109,7 +114,7 @@ impl From<Error> for V1Error {
                 tracing::error!(error = %err, "storage failed");
                 return Self::new(
                     S::SERVICE_UNAVAILABLE,
-                    5001,
+                    STORAGE_UNAVAILABLE,
                     None,
                     "storage unavailable, retry later",
                 );
@@ -140,6 +145,10 @@ impl IntoResponse for V1Error {
         if let Some(field) = self.field {
             body["field"] = json!(field);
         }
-        (self.http, Json(body)).into_response()
+        let mut response = (self.http, Json(body)).into_response();
+        if self.code == STORAGE_UNAVAILABLE {
+            response.extensions_mut().insert(StorageFailed);
+        }
+        response
     }
 }

@@ -203,6 +203,7 @@ impl Conn {
             }
             Err(crate::engine::Error::Storage(e)) => {
                 // The database is away for a moment: keep the socket.
+                self.state.engine.store().metrics().storage_error();
                 tracing::debug!(error = %e, "cannot check a socket's session");
                 Ok(())
             }
