@@ -43,10 +43,15 @@ pub struct Settings {
         value_name = "LEVEL"
     )]
     pub durability: Option<Durability>,
-    /// Redis URL for fan-out between several kefu nodes
-    /// (redis://[:PASSWORD@]HOST:PORT); without it one node fans out in process
+    /// Redis URL for fan-out between several kefu nodes:
+    /// redis[s]://[[USER]:PASSWORD@]HOST:PORT (rediss: TLS); without it one
+    /// node fans out in process
     #[arg(long, env = "KEFU_REDIS", value_name = "URL")]
     pub redis: Option<String>,
+    /// PEM file of the CA that signed a rediss:// Redis's certificate, when
+    /// the system does not trust it (self-hosted TLS) [default: the system's]
+    #[arg(long, env = "KEFU_REDIS_CA", value_name = "FILE")]
+    pub redis_ca: Option<PathBuf>,
     /// WebSockets of one tenant on this node [default: 10000]
     #[arg(long, env = "KEFU_WS_MAX_PER_TENANT", value_name = "N")]
     pub ws_max_per_tenant: Option<usize>,
@@ -117,6 +122,7 @@ pub struct Config {
     pub database: String,
     pub durability: Durability,
     pub redis: Option<String>,
+    pub redis_ca: Option<PathBuf>,
     pub public_url: String,
     pub ws: crate::realtime::Limits,
     pub http: HttpLimits,
@@ -174,12 +180,13 @@ impl Config {
             .or(from_file.durability)
             .unwrap_or_default();
         let redis = given.redis.or(from_file.redis);
+        let redis_ca = given.redis_ca.or(from_file.redis_ca);
         if let Some(url) = &redis {
-            if !url.starts_with("redis://") {
-                return Err(ConfigError::Invalid(format!(
-                    "--redis must be a redis:// URL (TLS is not supported), not {url:?}"
-                )));
-            }
+            // Checked now, so a bad URL or CA stops the start, not the fan-out.
+            crate::realtime::redis::RedisUrl::parse_with_ca(url, redis_ca.as_deref())
+                .map_err(|e| ConfigError::Invalid(format!("--redis: {e}")))?;
+        } else if redis_ca.is_some() {
+            return Err(ConfigError::Invalid("--redis-ca needs --redis".into()));
         }
         let defaults = crate::realtime::Limits::default();
         let ws = crate::realtime::Limits {
@@ -235,6 +242,7 @@ impl Config {
             database,
             durability,
             redis,
+            redis_ca,
             public_url,
             ws,
             http,
@@ -249,6 +257,7 @@ impl Config {
             ws: self.ws.clone(),
             http: self.http.clone(),
             redis: self.redis.clone(),
+            redis_ca: self.redis_ca.clone(),
             web: self.web.clone(),
             metrics_token: self.metrics_token.clone(),
         }

@@ -72,6 +72,8 @@ pub struct NodeSettings {
     pub ws: Limits,
     pub http: HttpLimits,
     pub redis: Option<String>,
+    /// The CA a rediss:// Redis's certificate is checked against (`--redis-ca`).
+    pub redis_ca: Option<std::path::PathBuf>,
     /// Where the console's and the widget's files come from.
     pub web: crate::web::Assets,
     /// What `/metrics` asks for, if anything.
@@ -86,6 +88,7 @@ impl NodeSettings {
             ws: Limits::default(),
             http: HttpLimits::default(),
             redis: None,
+            redis_ca: None,
             web: crate::web::Assets::default(),
             metrics_token: None,
         }
@@ -110,7 +113,7 @@ impl Node {
     pub async fn start(engine: Engine, settings: NodeSettings) -> Result<Self, NodeError> {
         let remote = match &settings.redis {
             Some(url) => Some(bus::Remote {
-                url: RedisUrl::parse(url)?,
+                url: RedisUrl::parse_with_ca(url, settings.redis_ca.as_deref())?,
                 installation: engine.store().installation_id().await?,
             }),
             None => None,

@@ -1,37 +1,42 @@
-//! A minimal Redis client: PUBLISH and SUBSCRIBE over RESP2.
+//! Redis for fan-out between nodes: PUBLISH and SUBSCRIBE on one channel,
+//! over the `redis` crate (plain TCP or TLS, `rediss://`; a password or an
+//! ACL user).
 //!
-//! kefu needs only these two commands, so it speaks the protocol itself over a
-//! tokio `TcpStream` rather than pull in the `redis` crate and its dependency
-//! tree. Redis is a notification channel here, never the store: a message lost
-//! on Redis is found again in the database (see docs/api/realtime.md, "Several
-//! nodes").
+//! Redis is a notification channel here, never the store: a message lost on
+//! Redis is found again in the database (see docs/api/realtime.md, "Several
+//! nodes"). So what this module adds over the crate is about staying
+//! connected: every call has a time limit, a lost connection is reopened
+//! (the subscriber with backoff, announcing each new subscription so the
+//! node re-reads the database), and a subscription that goes silent is
+//! checked with PING, since a peer that vanished without closing the
+//! connection would otherwise leave it deaf forever.
 //!
-//! `url` parses `--redis`; `resp` speaks the wire format and opens
-//! connections, which `publish` and `subscribe` use.
+//! `target` parses `--redis` (and `--redis-ca`); `publish` and `subscribe`
+//! use it.
 
 mod publish;
-mod resp;
 mod subscribe;
+mod target;
 #[cfg(test)]
 mod testing;
-mod url;
+#[cfg(test)]
+mod tests;
 
 use std::time::Duration;
 
 pub use publish::Publisher;
 pub use subscribe::{subscribe, Delivery};
-pub use url::RedisUrl;
+pub use target::RedisUrl;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RedisError {
-    #[error("redis connection: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("redis protocol error: {0}")]
-    Protocol(String),
-    #[error("redis replied with an error: {0}")]
-    Server(String),
+    /// Connecting, the TLS handshake, AUTH, or the command failed.
+    #[error("{0}")]
+    Redis(#[from] redis::RedisError),
     #[error("bad redis URL: {0}")]
     BadUrl(String),
+    #[error("--redis-ca {path}: {why}")]
+    BadCa { path: String, why: String },
     #[error("redis did not answer in time")]
     Timeout,
 }
@@ -40,9 +45,10 @@ pub enum RedisError {
 /// shorten the timings.
 #[derive(Clone, Debug)]
 struct Options {
-    /// Shown by `CLIENT LIST`, so operators see which connections are kefu's.
+    /// Shown by `CLIENT LIST` (`name=`), so operators see which connections
+    /// are kefu's.
     name: String,
-    /// Bound on connecting (with AUTH) and on each publish.
+    /// Bound on connecting (TLS and AUTH included) and on each command.
     timeout: Duration,
     /// Silence on a subscription after which a PING checks that Redis is there.
     ping_idle: Duration,
