@@ -10,12 +10,12 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
-use common::node::{ask, create_tenant, kefu, session, Http, Node, TempDir, User};
+use common::node::{ask, create_tenant, kefu, session, Node, TempDir};
 use serde_json::Value;
 
 const JPEG: &[u8] = include_bytes!("fixtures/tiny.jpg");
@@ -64,30 +64,14 @@ struct Acked {
     text: String,
 }
 
-/// A customer's question's whole history, oldest first (by its cursor).
-async fn history(http: &Http, customer: &User, question: &str) -> Vec<Value> {
-    let mut all = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut query = vec![
-            ("session", customer.session.as_str()),
-            ("sort", "1"),
-            ("num", "50"),
-        ];
-        if let Some(cursor) = &cursor {
-            query.push(("message_id", cursor));
-        }
-        let (status, body) = http
-            .get(&format!("/v1/question/{question}/message"), &query)
-            .await;
-        assert_eq!(status, 200, "history: {body}");
-        let page = body["messages"].as_array().unwrap().clone();
-        let Some(last) = page.last() else {
-            return all;
-        };
-        cursor = Some(last["message_id"].as_str().unwrap().to_owned());
-        all.extend(page);
-    }
+/// A data folder with a tenant (`DIR/node`) and a backup of it
+/// (`DIR/backup`).
+fn backed_up(what: &str) -> (TempDir, PathBuf, PathBuf) {
+    let dir = TempDir::new(what);
+    let (data, backup) = (dir.path.join("node"), dir.path.join("backup"));
+    create_tenant(&dir.path, &[]);
+    json(&["backup", "--to", path(&backup)], &data);
+    (dir, data, backup)
 }
 
 /// The rows a single-column query gives on the SQLite file `db`, read-only.
@@ -212,7 +196,7 @@ async fn a_live_backup_restores_every_message_acknowledged_before_it() {
     // message there was acknowledged (sooner or later) and is there once.
     let mut found: BTreeMap<String, (String, usize)> = BTreeMap::new();
     for (customer, question) in &chats {
-        for m in history(&node.http, customer, question).await {
+        for m in node.http.history(&customer.session, question).await {
             if m["type"] == 3 {
                 let id = m["message_id"].as_str().unwrap().to_owned();
                 let text = m["text"].as_str().unwrap().to_owned();
@@ -249,11 +233,7 @@ async fn a_live_backup_restores_every_message_acknowledged_before_it() {
 
 #[test]
 fn a_backup_goes_only_into_a_new_or_empty_folder() {
-    let dir = TempDir::new("backup-folders");
-    let data = dir.path.join("node");
-    create_tenant(&dir.path, &[]);
-    let backup = dir.path.join("backup");
-    json(&["backup", "--to", path(&backup)], &data);
+    let (dir, data, backup) = backed_up("backup-folders");
     let manifest = std::fs::read(backup.join("kefu-backup.json")).unwrap();
     let again = refused(&["backup", "--to", path(&backup)], &data);
     assert!(again.contains("already holds a backup"), "{again}");
@@ -329,11 +309,7 @@ async fn restore_keeps_an_existing_database_aside_and_never_under_a_server() {
 
 #[test]
 fn restore_refuses_a_damaged_or_unfinished_backup() {
-    let dir = TempDir::new("backup-damaged");
-    let data = dir.path.join("node");
-    create_tenant(&dir.path, &[]);
-    let backup = dir.path.join("backup");
-    json(&["backup", "--to", path(&backup)], &data);
+    let (dir, _, backup) = backed_up("backup-damaged");
     let target = dir.path.join("target");
 
     // A page in the middle overwritten.
