@@ -283,31 +283,15 @@ pub async fn restore(config: &Config, from: &Path, force: bool) -> Result<Restor
         ensure_unused(&target).await?;
     }
     let kept_aside = keep_aside(&target, &media)?;
-
-    // Each copy under a temporary name, then renamed into place; the
-    // database last, so a database in place means its media are too.
-    let media_next = with_suffix(&media, ".restoring");
-    let _ = std::fs::remove_dir_all(&media_next);
-    let (into, src) = (media_next.clone(), media_from.clone());
-    tokio::task::spawn_blocking(move || copy_tree(&src, &into))
-        .await
-        .map_err(|e| io_error("the media copy stopped")(io::Error::other(e)))?
-        .map_err(io_error(format!("cannot copy {}", media_from.display())))?;
-    if media_next.exists() {
-        std::fs::rename(&media_next, &media)
-            .map_err(io_error(format!("cannot name {}", media.display())))?;
-    }
-    let db_next = with_suffix(&target, ".restoring");
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(io_error(format!("cannot create {}", dir.display())))?;
-    }
-    std::fs::copy(&copy, &db_next).map_err(io_error(format!("cannot copy {}", copy.display())))?;
-    sync_file(&db_next)?;
-    std::fs::rename(&db_next, &target)
-        .map_err(io_error(format!("cannot name {}", target.display())))?;
-    if let Some(dir) = target.parent() {
-        sync_dir(dir).map_err(io_error(format!("cannot sync {}", dir.display())))?;
+    if let Err(e) = put_in_place(&copy, &media_from, &target, &media).await {
+        // Back as it was: the half-made copies go, what was kept aside returns.
+        let _ = std::fs::remove_dir_all(with_suffix(&media, RESTORING));
+        let _ = std::fs::remove_file(with_suffix(&target, RESTORING));
+        let _ = std::fs::remove_dir_all(&media);
+        for (was, aside) in kept_aside.iter().rev() {
+            let _ = std::fs::rename(aside, was);
+        }
+        return Err(e);
     }
     Ok(Restored {
         restored_from: from.to_owned(),
@@ -316,8 +300,41 @@ pub async fn restore(config: &Config, from: &Path, force: bool) -> Result<Restor
         media,
         messages: manifest.messages,
         media_files: manifest.media_files,
-        kept_aside,
+        kept_aside: kept_aside.into_iter().map(|(_, aside)| aside).collect(),
     })
+}
+
+/// A copy's suffix until it is renamed into place.
+const RESTORING: &str = ".restoring";
+
+/// Copies the backup's media and database to `media` and `target`, each
+/// under a temporary name and then renamed; the database last, so a
+/// database in place means its media are too.
+async fn put_in_place(copy: &Path, media_from: &Path, target: &Path, media: &Path) -> Result<()> {
+    let media_next = with_suffix(media, RESTORING);
+    let _ = std::fs::remove_dir_all(&media_next);
+    let (into, src) = (media_next.clone(), media_from.to_owned());
+    tokio::task::spawn_blocking(move || copy_tree(&src, &into))
+        .await
+        .map_err(|e| io_error("the media copy stopped")(io::Error::other(e)))?
+        .map_err(io_error(format!("cannot copy {}", media_from.display())))?;
+    if media_next.exists() {
+        std::fs::rename(&media_next, media)
+            .map_err(io_error(format!("cannot name {}", media.display())))?;
+    }
+    let db_next = with_suffix(target, RESTORING);
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(io_error(format!("cannot create {}", dir.display())))?;
+    }
+    std::fs::copy(copy, &db_next).map_err(io_error(format!("cannot copy {}", copy.display())))?;
+    sync_file(&db_next)?;
+    std::fs::rename(&db_next, target)
+        .map_err(io_error(format!("cannot name {}", target.display())))?;
+    if let Some(dir) = target.parent() {
+        sync_dir(dir).map_err(io_error(format!("cannot sync {}", dir.display())))?;
+    }
+    Ok(())
 }
 
 fn read_manifest(from: &Path) -> Result<Manifest> {
@@ -497,8 +514,9 @@ async fn lock_and_checkpoint(conn: &mut SqliteConnection) -> sqlx::Result<()> {
 
 /// Renames the database (with a WAL it still has, which SQLite then finds
 /// under the new name) and the media folder to `*.before-restore-<UTC time>`;
-/// a stale `-shm` (an index SQLite rebuilds) is deleted. What was renamed.
-fn keep_aside(db: &Path, media: &Path) -> Result<Vec<PathBuf>> {
+/// a stale `-shm` (an index SQLite rebuilds) is deleted. What was renamed,
+/// and to what.
+fn keep_aside(db: &Path, media: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
     let wal = with_suffix(db, "-wal");
     let shm = with_suffix(db, "-shm");
     let stamp = utc_now().replace(['-', ':'], "").replace(' ', "T") + "Z";
@@ -534,7 +552,7 @@ fn keep_aside(db: &Path, media: &Path) -> Result<Vec<PathBuf>> {
         } else {
             std::fs::rename(from, to)
                 .map_err(io_error(format!("cannot keep {} aside", from.display())))?;
-            kept.push(to.clone());
+            kept.push((from.to_owned(), to.clone()));
         }
     }
     let _ = std::fs::remove_file(shm);
@@ -720,7 +738,11 @@ mod tests {
         std::fs::write(with_suffix(&db, "-shm"), b"shm").unwrap();
         std::fs::create_dir_all(media.join("7")).unwrap();
         std::fs::write(media.join("7/a.jpg"), b"jpeg").unwrap();
-        let kept = keep_aside(&db, &media).unwrap();
+        let kept: Vec<PathBuf> = keep_aside(&db, &media)
+            .unwrap()
+            .into_iter()
+            .map(|(_, aside)| aside)
+            .collect();
         assert_eq!(kept.len(), 3, "{kept:?}");
         let db_aside = kept[0].to_str().unwrap();
         assert!(db_aside.contains("kefu.db.before-restore-"), "{db_aside}");
@@ -740,7 +762,8 @@ mod tests {
         let again = keep_aside(&db, &media).unwrap();
         assert_eq!(again.len(), 1, "{again:?}");
         assert!(!media.exists());
-        assert_ne!(again[0], kept[0]);
+        assert_eq!(again[0].0, db);
+        assert_ne!(again[0].1, kept[0]);
         assert_eq!(std::fs::read(&kept[0]).unwrap(), b"db");
         std::fs::remove_dir_all(dir).ok();
     }

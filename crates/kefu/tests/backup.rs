@@ -308,6 +308,25 @@ async fn restore_keeps_an_existing_database_aside_and_never_under_a_server() {
 }
 
 #[test]
+fn a_restore_that_fails_midway_leaves_the_data_as_it_was() {
+    let (_dir, data, backup) = backed_up("backup-midway");
+    // Where the database copy would go, a folder: copying there fails.
+    std::fs::create_dir_all(data.join("kefu.db.restoring/in-the-way")).unwrap();
+    let failed = refused(&["restore", "--from", path(&backup), "--force"], &data);
+    assert!(failed.contains("cannot copy"), "{failed}");
+    let left: Vec<String> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        !left.iter().any(|name| name.contains("before-restore")),
+        "the database is back in its place: {left:?}"
+    );
+    let tenants = json(&["tenant", "list"], &data);
+    assert_eq!(tenants[0]["name"], "Acme", "{tenants}");
+}
+
+#[test]
 fn restore_refuses_a_damaged_or_unfinished_backup() {
     let (dir, _, backup) = backed_up("backup-damaged");
     let target = dir.path.join("target");
