@@ -1,7 +1,8 @@
 //! The `kefu` command line: `kefu serve` runs the whole product; `kefu
-//! tenant create|list|rotate-keys` and `kefu agent reset-password` are the
-//! operator's (lost secrets are replaced, never shown). In the library so that `kefu-bench` can run the very
-//! same server in a child process of its own binary.
+//! tenant create|list|rotate-keys`, `kefu agent reset-password` and `kefu
+//! backup|restore` are the operator's (lost secrets are replaced, never
+//! shown). In the library so that `kefu-bench` can run the very same server
+//! in a child process of its own binary.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +59,28 @@ enum Command {
         #[command(subcommand)]
         command: AgentCommand,
     },
+    /// Copy the SQLite database and the media into a new folder, while the
+    /// server runs; prints what was copied as JSON (PostgreSQL: use pg_dump).
+    Backup {
+        /// The folder to write the backup into: new or empty.
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+        #[command(flatten)]
+        storage: Storage,
+    },
+    /// Put a backup back as the database and media (stop the server first);
+    /// prints what was restored as JSON.
+    Restore {
+        /// The folder `kefu backup --to` wrote.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// Restore over an existing database, which is kept aside as
+        /// kefu.db.before-restore-TIME (its media as media.before-restore-TIME).
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        storage: Storage,
+    },
 }
 
 /// Where a management command finds the database: the flags `kefu serve` takes.
@@ -67,6 +90,12 @@ struct Storage {
     settings: Settings,
     #[arg(long, env = "KEFU_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
+}
+
+impl Storage {
+    fn resolve(self) -> Result<Config, String> {
+        Config::resolve(self.settings, self.config.as_deref()).map_err(|e| e.to_string())
+    }
 }
 
 #[derive(Subcommand)]
@@ -195,6 +224,18 @@ async fn run(command: Command) -> Result<(), String> {
             })
             .await
         }
+        Command::Backup { to, storage } => {
+            let written = crate::backup::backup(&storage.resolve()?, &to).await;
+            print_json(&written.map_err(|e| e.to_string())?)
+        }
+        Command::Restore {
+            from,
+            force,
+            storage,
+        } => {
+            let restored = crate::backup::restore(&storage.resolve()?, &from, force).await;
+            print_json(&restored.map_err(|e| e.to_string())?)
+        }
     }
 }
 
@@ -206,15 +247,18 @@ where
     F: FnOnce(crate::engine::Engine) -> Fut,
     Fut: std::future::Future<Output = crate::engine::Result<T>>,
 {
-    let config =
-        Config::resolve(storage.settings, storage.config.as_deref()).map_err(|e| e.to_string())?;
+    let config = storage.resolve()?;
     let engine = server::open_engine(&config)
         .await
         .map_err(|e| e.to_string())?;
     let store = engine.store().clone();
     let answer = command(engine).await.map_err(|e| e.to_string());
     store.close().await;
-    let json = serde_json::to_string_pretty(&answer?).map_err(|e| e.to_string())?;
+    print_json(&answer?)
+}
+
+fn print_json(answer: &impl serde::Serialize) -> Result<(), String> {
+    let json = serde_json::to_string_pretty(answer).map_err(|e| e.to_string())?;
     println!("{json}");
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! kefu (客服): a customer-service chat server. See ARCHITECTURE.md for the map.
 
 pub mod api;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -43,6 +43,12 @@ const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// The newest schema this kefu knows (`kefu_migrations.version`): a
+/// database at a newer one was made by a newer kefu.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS kefu_migrations (
     version BIGINT PRIMARY KEY,
     applied_at DOUBLE PRECISION NOT NULL

@@ -95,6 +95,7 @@ pub use duties::DutyRow;
 pub use events::{Reader, StoredEvent};
 pub use groups::GroupRow;
 pub use messages::{InsertOutcome, MessageRow};
+pub use migrate::schema_version;
 pub use ratings::RatingOutcome;
 pub use routing::{Queued, Round, RoundOutcome, RoundPlan, RoutableAgent, Snapshot};
 pub use templates::{ItemRow, TemplateRow};

@@ -212,6 +212,29 @@ impl Http {
         )
         .await
     }
+
+    /// A question's whole history, oldest first, as the holder of `session`
+    /// reads it (page after page, by the cursor).
+    pub async fn history(&self, session: &str, question_id: &str) -> Vec<Value> {
+        let mut all = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut query = vec![("session", session), ("sort", "1"), ("num", "50")];
+            if let Some(cursor) = &cursor {
+                query.push(("message_id", cursor));
+            }
+            let (status, body) = self
+                .get(&format!("/v1/question/{question_id}/message"), &query)
+                .await;
+            assert_eq!(status, 200, "history: {body}");
+            let page = body["messages"].as_array().expect("messages").clone();
+            let Some(last) = page.last() else {
+                return all;
+            };
+            cursor = last["message_id"].as_str().map(str::to_owned);
+            all.extend(page);
+        }
+    }
 }
 
 /// A response's status, headers and body: JSON, or the text when it is not.

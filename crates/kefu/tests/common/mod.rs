@@ -449,31 +449,7 @@ impl TestApp {
 
     /// The whole history of a question, oldest first, as the customer reads it.
     pub async fn history(&self, c: &Customer, question_id: &str) -> Vec<Value> {
-        let mut all = Vec::new();
-        let mut cursor: Option<String> = None;
-        loop {
-            let mut query = vec![
-                ("session", c.session.as_str()),
-                ("sort", "1"),
-                ("num", "50"),
-            ];
-            if let Some(cursor) = &cursor {
-                query.push(("message_id", cursor));
-            }
-            let (status, body) = self
-                .get(&format!("/v1/question/{question_id}/message"), &query)
-                .await;
-            assert_eq!(status, 200, "history: {body}");
-            let page = body["messages"].as_array().expect("messages").clone();
-            if page.is_empty() {
-                return all;
-            }
-            cursor = page
-                .last()
-                .and_then(|m| m["message_id"].as_str())
-                .map(str::to_owned);
-            all.extend(page);
-        }
+        self.http.history(&c.session, question_id).await
     }
 }
 

@@ -47,7 +47,7 @@ impl Drop for TempDir {
 }
 
 /// `kefu` with the `KEFU_*` variables of the caller's environment removed.
-fn kefu() -> Command {
+pub fn kefu() -> Command {
     let mut command = Command::new(KEFU);
     for (name, _) in std::env::vars() {
         if name.starts_with("KEFU_") {
