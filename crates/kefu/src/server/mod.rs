@@ -1,11 +1,13 @@
 //! Running the HTTP server: the app with its request log and time limits, on
-//! a given listener (`accept`), until a given shutdown future resolves (then
+//! a given listener (`accept`), over TLS if configured (`tls`), until a given shutdown future resolves (then
 //! in-flight requests drain). No global state: tests start several servers
 //! in one process.
 
 mod accept;
+mod tls;
 
 pub use accept::HttpLimits;
+pub use tls::{Tls, TlsError, TlsFiles};
 
 use std::future::Future;
 use std::sync::Arc;
@@ -73,6 +75,8 @@ pub struct NodeSettings {
     pub redis: Option<String>,
     /// Where the console's and the widget's files come from.
     pub web: crate::web::Assets,
+    /// The certificate to serve HTTPS with; `None` for plain HTTP.
+    pub tls: Option<Tls>,
 }
 
 impl NodeSettings {
@@ -84,6 +88,7 @@ impl NodeSettings {
             http: HttpLimits::default(),
             redis: None,
             web: crate::web::Assets::default(),
+            tls: None,
         }
     }
 }
@@ -150,7 +155,8 @@ impl Node {
             .layer(middleware::from_fn(log_request))
     }
 
-    /// Serves the app on `listener` until `shutdown` resolves, then lets
+    /// Serves the app on `listener` (over TLS if the settings have a
+    /// certificate) until `shutdown` resolves, then lets
     /// in-flight requests finish. The future holds what it needs, so it can
     /// be spawned.
     pub fn serve(
@@ -158,7 +164,13 @@ impl Node {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> impl Future<Output = std::io::Result<()>> + Send + 'static {
-        accept::serve(listener, self.app(), self.settings.http.clone(), shutdown)
+        accept::serve(
+            listener,
+            self.app(),
+            self.settings.http.clone(),
+            self.settings.tls.clone(),
+            shutdown,
+        )
     }
 }
 
