@@ -392,6 +392,16 @@ mod tests {
             let e = Config::resolve(given, None).unwrap_err().to_string();
             assert!(e.contains(&format!("needs {missing}")), "{e}");
         }
+        // One from the file and the other from a flag make a pair too.
+        let path = std::env::temp_dir().join(format!("kefu-{}.toml", crate::ids::random_token(8)));
+        std::fs::write(&path, "tls_cert = \"/etc/kefu/cert.pem\"\n").unwrap();
+        let given = Settings {
+            tls_key: Some("key.pem".into()),
+            ..Settings::default()
+        };
+        let tls = Config::resolve(given, Some(&path)).unwrap().tls.unwrap();
+        assert_eq!(tls.cert, PathBuf::from("/etc/kefu/cert.pem"));
+        std::fs::remove_file(path).ok();
     }
 
     #[test]

@@ -264,6 +264,8 @@ fn serve_help_documents_every_flag_with_its_variable() {
         ("--durability", "KEFU_DURABILITY"),
         ("--redis", "KEFU_REDIS"),
         ("--public-url", "KEFU_PUBLIC_URL"),
+        ("--tls-cert", "KEFU_TLS_CERT"),
+        ("--tls-key", "KEFU_TLS_KEY"),
         ("--config", "KEFU_CONFIG"),
     ] {
         let line = help
