@@ -45,7 +45,8 @@ enum Command {
     Serve {
         #[command(flatten)]
         settings: Settings,
-        /// TOML file with any of: listen, data_dir, database, durability, redis, public_url
+        /// TOML file with any of: listen, data_dir, database, durability, redis, public_url,
+        /// tls_cert, tls_key, ... (the flags' names with `_`)
         #[arg(long, env = "KEFU_CONFIG", value_name = "FILE")]
         config: Option<PathBuf>,
     },
@@ -265,6 +266,8 @@ fn print_json(answer: &impl serde::Serialize) -> Result<(), String> {
 
 async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String> {
     let mut config = Config::resolve(settings, config.as_deref()).map_err(|e| e.to_string())?;
+    // The TLS files are read before anything is opened: a bad one stops here.
+    let mut node_settings = config.node_settings().map_err(|e| e.to_string())?;
     let engine = server::open_engine(&config)
         .await
         .map_err(|e| e.to_string())?;
@@ -280,17 +283,18 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
         .await
         .map_err(|e| e.to_string())?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    if config.public_url == format!("http://{}", config.listen) {
+    if config.public_url_is_default() {
         // The default public URL is the listen address; with port 0 only the
         // bound socket knows the port that clients (and media links) must use.
-        config.public_url = format!("http://{address}");
+        config.public_url = format!("{}://{address}", config.scheme());
+        node_settings.public_url = config.public_url.clone();
     }
     let fan_out = match &config.redis {
         Some(url) => format!("Redis pub/sub ({})", redact(url)),
         None => "in process (one node)".to_owned(),
     };
     let mut banner = vec![
-        format!("kefu is listening on http://{address}"),
+        format!("kefu is listening on {}://{address}", config.scheme()),
         format!(
             "  console:  {}/console  (agents sign in with their account and password)",
             config.public_url
@@ -356,7 +360,7 @@ async fn serve(settings: Settings, config: Option<PathBuf>) -> Result<(), String
              run several nodes against PostgreSQL"
         );
     }
-    let node = server::Node::start(engine.clone(), config.node_settings())
+    let node = server::Node::start(engine.clone(), node_settings)
         .await
         .map_err(|e| e.to_string())?;
     let hub = node.hub.clone();

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::api::{Network, TrustedProxies};
 use crate::domain::egress::AllowedHosts;
-use crate::server::{HttpLimits, NodeSettings};
+use crate::server::{HttpLimits, NodeSettings, Tls, TlsError, TlsFiles};
 use crate::storage::Durability;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -71,9 +71,16 @@ pub struct Settings {
     #[arg(long, env = "KEFU_WS_HEARTBEAT", value_name = "SECS")]
     pub ws_heartbeat: Option<u64>,
     /// Base URL clients reach this server at; media URLs start with it
-    /// [default: http://LISTEN]
+    /// [default: http://LISTEN, https://LISTEN with --tls-cert]
     #[arg(long, env = "KEFU_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// Serve HTTPS (and wss://) with this PEM certificate chain, the server's
+    /// certificate first; needs --tls-key [default: plain HTTP]
+    #[arg(long, env = "KEFU_TLS_CERT", value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key (PKCS#8, RSA or EC) of --tls-cert
+    #[arg(long, env = "KEFU_TLS_KEY", value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
     /// Reverse proxies (addresses or CIDR networks, comma-separated) whose
     /// X-Forwarded-For names the client; without it the header is ignored
     #[arg(
@@ -129,6 +136,8 @@ pub struct Config {
     pub webhook_hosts: AllowedHosts,
     pub web: crate::web::Assets,
     pub metrics_token: Option<String>,
+    /// The certificate and key to serve HTTPS with; read when a node starts.
+    pub tls: Option<TlsFiles>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -220,10 +229,27 @@ impl Config {
                 .or(from_file.webhook_allow_host)
                 .unwrap_or_default(),
         );
+        let tls = match (
+            given.tls_cert.or(from_file.tls_cert),
+            given.tls_key.or(from_file.tls_key),
+        ) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            (Some(_), None) => return Err(ConfigError::Invalid(
+                "--tls-cert needs --tls-key (KEFU_TLS_KEY, tls_key): the certificate's private key"
+                    .into(),
+            )),
+            (None, Some(_)) => {
+                return Err(ConfigError::Invalid(
+                    "--tls-key needs --tls-cert (KEFU_TLS_CERT, tls_cert): the certificate chain"
+                        .into(),
+                ))
+            }
+        };
         let public_url = given
             .public_url
             .or(from_file.public_url)
-            .unwrap_or_else(|| format!("http://{listen}"))
+            .unwrap_or_else(|| default_public_url(tls.is_some(), listen))
             .trim_end_matches('/')
             .to_owned();
         let web = match given.web_dir.or(from_file.web_dir) {
@@ -247,12 +273,14 @@ impl Config {
             ws,
             http,
             webhook_hosts,
+            tls,
         })
     }
 
-    /// What the node started with this configuration needs.
-    pub fn node_settings(&self) -> NodeSettings {
-        NodeSettings {
+    /// What the node started with this configuration needs; the TLS files
+    /// are read and checked here.
+    pub fn node_settings(&self) -> Result<NodeSettings, TlsError> {
+        Ok(NodeSettings {
             public_url: self.public_url.clone(),
             ws: self.ws.clone(),
             http: self.http.clone(),
@@ -260,13 +288,34 @@ impl Config {
             redis_ca: self.redis_ca.clone(),
             web: self.web.clone(),
             metrics_token: self.metrics_token.clone(),
+            tls: self.tls.as_ref().map(Tls::load).transpose()?,
+        })
+    }
+
+    /// Whether clients reach this node's listener as `http` or `https`.
+    pub fn scheme(&self) -> &'static str {
+        if self.tls.is_some() {
+            "https"
+        } else {
+            "http"
         }
+    }
+
+    /// Whether the public URL is the default one, the listen address, which
+    /// the bound socket must complete when the port is 0.
+    pub fn public_url_is_default(&self) -> bool {
+        self.public_url == default_public_url(self.tls.is_some(), self.listen)
     }
 
     /// Where uploaded media live.
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")
     }
+}
+
+fn default_public_url(tls: bool, listen: SocketAddr) -> String {
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{listen}")
 }
 
 fn http_limits(given: &Settings, file: &Settings) -> Result<HttpLimits, ConfigError> {
@@ -333,6 +382,46 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(c.database, "sqlite://kefu-data/kefu.db");
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert!(c.tls.is_none() && c.public_url_is_default());
+    }
+
+    #[test]
+    fn tls_takes_a_certificate_and_its_key_together() {
+        let given = Settings {
+            tls_cert: Some("cert.pem".into()),
+            tls_key: Some("key.pem".into()),
+            ..Settings::default()
+        };
+        let c = Config::resolve(given, None).unwrap();
+        assert_eq!(
+            c.public_url, "https://127.0.0.1:8080",
+            "the default is https"
+        );
+        assert_eq!(c.scheme(), "https");
+        assert!(c.public_url_is_default());
+        assert_eq!(c.tls.unwrap().key, PathBuf::from("key.pem"));
+        for (cert, key, missing) in [
+            (Some("c.pem"), None, "--tls-key"),
+            (None, Some("k.pem"), "--tls-cert"),
+        ] {
+            let given = Settings {
+                tls_cert: cert.map(PathBuf::from),
+                tls_key: key.map(PathBuf::from),
+                ..Settings::default()
+            };
+            let e = Config::resolve(given, None).unwrap_err().to_string();
+            assert!(e.contains(&format!("needs {missing}")), "{e}");
+        }
+        // One from the file and the other from a flag make a pair too.
+        let path = std::env::temp_dir().join(format!("kefu-{}.toml", crate::ids::random_token(8)));
+        std::fs::write(&path, "tls_cert = \"/etc/kefu/cert.pem\"\n").unwrap();
+        let given = Settings {
+            tls_key: Some("key.pem".into()),
+            ..Settings::default()
+        };
+        let tls = Config::resolve(given, Some(&path)).unwrap().tls.unwrap();
+        assert_eq!(tls.cert, PathBuf::from("/etc/kefu/cert.pem"));
+        std::fs::remove_file(path).ok();
     }
 
     #[test]

@@ -4,66 +4,13 @@
 
 #![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+mod common;
 
+use std::path::Path;
+use std::process::Command;
+
+use common::binary::{address, banner_value, start, temp_dir, terminate, KEFU};
 use serde_json::Value;
-
-const KEFU: &str = env!("CARGO_BIN_EXE_kefu");
-
-fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kefu-cli-{}", kefu::ids::random_token(10)));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Starts `kefu serve` on a free port and reads its banner up to the API docs
-/// line; returns the child, the rest of its output and the banner lines.
-fn start(
-    data_dir: &Path,
-    flags: &[&str],
-) -> (Child, std::io::Lines<BufReader<ChildStdout>>, Vec<String>) {
-    let mut child = Command::new(KEFU)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .args(flags)
-        .env_remove("KEFU_DURABILITY")
-        .env_remove("KEFU_DATABASE")
-        .env_remove("KEFU_LISTEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run kefu serve");
-    let mut output = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut banner = Vec::new();
-    for line in output.by_ref() {
-        let line = line.unwrap();
-        let done = line.contains("API docs:");
-        banner.push(line);
-        if done {
-            break;
-        }
-    }
-    (child, output, banner)
-}
-
-fn address(banner: &[String]) -> String {
-    banner[0]
-        .strip_prefix("kefu is listening on ")
-        .unwrap_or_else(|| panic!("banner: {banner:?}"))
-        .to_owned()
-}
-
-/// SIGTERM, then the exit status.
-fn terminate(mut child: Child) -> std::process::ExitStatus {
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    child.wait().unwrap()
-}
 
 #[tokio::test]
 async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
@@ -99,11 +46,7 @@ async fn serve_prints_the_demo_login_once_and_stops_cleanly_on_sigterm() {
 
     // The rest of the banner has the demo tenant's keys and admin login.
     let rest: Vec<String> = output.by_ref().take(5).map(Result::unwrap).collect();
-    let value = |key: &str| {
-        rest.iter()
-            .find_map(|l| l.trim().strip_prefix(key).map(|v| v.trim().to_owned()))
-            .unwrap_or_else(|| panic!("{key} in {rest:?}"))
-    };
+    let value = |key: &str| banner_value(&rest, key);
     let api_key = value("api_key:");
     let secret_key = value("secret_key:");
     let login = value("admin login (serv_id / sPassportName, password):");
@@ -321,6 +264,8 @@ fn serve_help_documents_every_flag_with_its_variable() {
         ("--durability", "KEFU_DURABILITY"),
         ("--redis", "KEFU_REDIS"),
         ("--public-url", "KEFU_PUBLIC_URL"),
+        ("--tls-cert", "KEFU_TLS_CERT"),
+        ("--tls-key", "KEFU_TLS_KEY"),
         ("--config", "KEFU_CONFIG"),
     ] {
         let line = help

@@ -3,9 +3,13 @@
 //!
 //! - Every accepted socket sets `TCP_NODELAY`: events are small frames, and
 //!   Nagle's algorithm would hold one back until the client's delayed ACK.
+//! - With TLS (`--tls-cert`), the handshake runs in the connection's own
+//!   task, never in the accept loop, and must finish within
+//!   `header_timeout`; then the request headers get `header_timeout` again.
 //! - Request headers must arrive within `header_timeout` (slowloris).
 //! - One client address holds at most `max_connections_per_ip` connections
-//!   (trusted proxies carry many clients and are not capped).
+//!   (trusted proxies carry many clients and are not capped); a handshake
+//!   under way holds its place.
 //! - Bodies and whole requests have their own timeouts, as layers of the app
 //!   (see `Node::app`).
 //!
@@ -23,13 +27,15 @@ use axum::extract::ConnectInfo;
 use axum::http::Request;
 use axum::Router;
 use hyper::body::Incoming;
+use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tower::ServiceExt;
 
+use super::tls::Tls;
 use crate::api::TrustedProxies;
 
 /// What HTTP clients may cost a node, and whose word on addresses it takes.
@@ -62,16 +68,17 @@ impl Default for HttpLimits {
 const TOO_MANY: &[u8] = b"HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
 connection: close\r\ncontent-length: 52\r\n\r\n{\"status\":\"too many connections from this address\"}";
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets requests
-/// in flight finish.
+/// Serves `app` on `listener` (over TLS with `tls`) until `shutdown`
+/// resolves, then lets requests in flight finish.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: HttpLimits,
+    tls: Option<Tls>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let counts = Counts::default();
-    let mut http = hyper::server::conn::http1::Builder::new();
+    let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout);
     // Told to stop: every connection task holds a receiver and drops it
@@ -94,7 +101,7 @@ pub async fn serve(
         let slot = match counts.take(peer.ip(), capped, limits.max_connections_per_ip) {
             Some(slot) => slot,
             None => {
-                tokio::spawn(refuse(stream));
+                tokio::spawn(refuse(stream, tls.is_some()));
                 continue;
             }
         };
@@ -102,25 +109,22 @@ pub async fn serve(
             req.extensions_mut().insert(ConnectInfo(peer));
             req.map(Body::new)
         });
-        let conn = http
-            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
-            .with_upgrades();
-        let mut stopping = stopping.clone();
+        let (http, tls, mut stopping) = (http.clone(), tls.clone(), stopping.clone());
+        let handshake_within = limits.header_timeout;
         tokio::spawn(async move {
             let _slot = slot;
-            tokio::pin!(conn);
-            loop {
-                tokio::select! {
-                    result = conn.as_mut() => {
-                        if let Err(e) = result {
-                            tracing::debug!(error = %e, "connection ended with an error");
-                        }
-                        break;
-                    }
-                    _ = stopping.changed() => conn.as_mut().graceful_shutdown(),
-                }
+            let Some(tls) = tls else {
+                return connection(&http, stream, service, &mut stopping).await;
+            };
+            let handshake = tokio::select! {
+                done = tls.accept(stream, handshake_within) => done,
+                // Shutting down: a handshake has no request to finish.
+                _ = stopping.changed() => return,
+            };
+            match handshake {
+                Ok(stream) => connection(&http, stream, service, &mut stopping).await,
+                Err(e) => tracing::debug!(error = %e, "TLS handshake failed"),
             }
-            drop(stopping);
         });
     }
     drop(listener);
@@ -130,6 +134,39 @@ pub async fn serve(
     Ok(())
 }
 
+/// Serves HTTP/1.1 (and upgrades) on one connection, plain or TLS, until it
+/// ends; once told to stop, it finishes the request in flight and closes.
+async fn connection<I, S>(
+    http: &http1::Builder,
+    io: I,
+    service: S,
+    stopping: &mut watch::Receiver<bool>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    S: tower::Service<Request<Incoming>, Response = axum::response::Response>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    S::Error: std::error::Error + Send + Sync + 'static,
+{
+    let conn = http
+        .serve_connection(TokioIo::new(io), TowerToHyperService::new(service))
+        .with_upgrades();
+    tokio::pin!(conn);
+    loop {
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+                break;
+            }
+            _ = stopping.changed() => conn.as_mut().graceful_shutdown(),
+        }
+    }
+}
+
 /// What every accepted socket sets.
 fn configure(stream: &TcpStream) {
     if let Err(e) = stream.set_nodelay(true) {
@@ -137,9 +174,13 @@ fn configure(stream: &TcpStream) {
     }
 }
 
-/// Tells a connection over its address's cap why, and closes it.
-async fn refuse(mut stream: TcpStream) {
-    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(TOO_MANY)).await;
+/// Tells a connection over its address's cap why, and closes it. Over TLS
+/// it is closed unanswered: a handshake only to refuse would spend on the
+/// greedy client what the cap saves.
+async fn refuse(mut stream: TcpStream, tls: bool) {
+    if !tls {
+        let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(TOO_MANY)).await;
+    }
     let _ = stream.shutdown().await;
 }
 

@@ -1,11 +1,13 @@
 //! Running the HTTP server: the app with its request log and time limits, on
-//! a given listener (`accept`), until a given shutdown future resolves (then
+//! a given listener (`accept`), over TLS if configured (`tls`), until a given shutdown future resolves (then
 //! in-flight requests drain). No global state: tests start several servers
 //! in one process.
 
 mod accept;
+mod tls;
 
 pub use accept::HttpLimits;
+pub use tls::{Tls, TlsError, TlsFiles};
 
 use std::future::Future;
 use std::sync::Arc;
@@ -78,6 +80,8 @@ pub struct NodeSettings {
     pub web: crate::web::Assets,
     /// What `/metrics` asks for, if anything.
     pub metrics_token: Option<String>,
+    /// The certificate to serve HTTPS with; `None` for plain HTTP.
+    pub tls: Option<Tls>,
 }
 
 impl NodeSettings {
@@ -91,6 +95,7 @@ impl NodeSettings {
             redis_ca: None,
             web: crate::web::Assets::default(),
             metrics_token: None,
+            tls: None,
         }
     }
 }
@@ -164,7 +169,8 @@ impl Node {
             .layer(middleware::from_fn_with_state(metrics, observe_request))
     }
 
-    /// Serves the app on `listener` until `shutdown` resolves, then lets
+    /// Serves the app on `listener` (over TLS if the settings have a
+    /// certificate) until `shutdown` resolves, then lets
     /// in-flight requests finish. The future holds what it needs, so it can
     /// be spawned.
     pub fn serve(
@@ -172,7 +178,13 @@ impl Node {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> impl Future<Output = std::io::Result<()>> + Send + 'static {
-        accept::serve(listener, self.app(), self.settings.http.clone(), shutdown)
+        accept::serve(
+            listener,
+            self.app(),
+            self.settings.http.clone(),
+            self.settings.tls.clone(),
+            shutdown,
+        )
     }
 }
 

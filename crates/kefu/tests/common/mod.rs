@@ -6,12 +6,14 @@
 //! it); without it they report that they were skipped.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod browser;
 pub mod desk;
 pub mod http;
 pub mod node;
 pub mod pg;
 pub mod scene;
+pub mod tls;
 pub mod ws;
 
 use std::path::PathBuf;
