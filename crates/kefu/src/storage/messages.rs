@@ -252,28 +252,69 @@ impl Store {
         page: &PageRequest,
     ) -> Result<Vec<MessageRow>> {
         with_pool!(self, read, pool => {
-            let rows = history_query(tenant_id, conversation_id, page).build().fetch_all(pool).await?;
+            // The cursor's place in commit order (one probe by primary key).
+            // A cursor that names no message of the conversation has nothing
+            // after (or before) it.
+            let cursor = match &page.cursor {
+                Some(cursor) => {
+                    let seq: Option<i64> = sqlx::query_scalar(
+                        "SELECT seq FROM messages WHERE id = $1 AND tenant_id = $2 AND conversation_id = $3",
+                    )
+                    .bind(cursor.as_str())
+                    .bind(tenant_id)
+                    .bind(conversation_id)
+                    .fetch_optional(pool)
+                    .await?;
+                    match seq {
+                        Some(seq) => Some((seq, cursor.as_str().to_owned())),
+                        None => return Ok(Vec::new()),
+                    }
+                }
+                None => None,
+            };
+            let rows = history_query(tenant_id, conversation_id, page, cursor)
+                .build()
+                .fetch_all(pool)
+                .await?;
             rows.iter().map(|row| Ok(decode_message!(row))).collect()
         })
     }
 }
 
-/// The SQL of one page of a conversation's history, for either backend.
+/// The SQL of one page of a conversation's history, for either backend, in
+/// commit order (`seq`, then `id` for messages from before 0004; see
+/// migration 0007): the order sockets deliver in. `cursor` is the cursor
+/// message's `seq` and id; the page's own cursor is not read.
 pub(super) fn history_query<'a, DB>(
     tenant_id: i64,
     conversation_id: &str,
     page: &PageRequest,
+    cursor: Option<(i64, String)>,
 ) -> QueryBuilder<'a, DB>
 where
     DB: sqlx::Database,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
+    use crate::domain::paging::Order;
     let mut q = QueryBuilder::new(format!("SELECT {COLUMNS} FROM messages WHERE tenant_id = "));
     q.push_bind(tenant_id);
     q.push(" AND conversation_id = ")
         .push_bind(conversation_id.to_owned());
-    push_page!(q, "id", page);
+    let (after, direction) = match page.order {
+        Order::OldestFirst => (">", "ASC"),
+        Order::NewestFirst => ("<", "DESC"),
+    };
+    if let Some((seq, id)) = cursor {
+        q.push(format!(" AND (seq, id) {after} ("))
+            .push_bind(seq)
+            .push(", ")
+            .push_bind(id)
+            .push(")");
+    }
+    q.push(format!(" ORDER BY seq {direction}, id {direction}"));
+    q.push(" LIMIT ").push_bind(i64::from(page.limit));
+    q.push(" OFFSET ").push_bind(i64::from(page.offset));
     q
 }
 

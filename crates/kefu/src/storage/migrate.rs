@@ -41,6 +41,11 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0006_insights.sql"),
         postgres: include_str!("../../migrations/postgres/0006_insights.sql"),
     },
+    Migration {
+        version: 7,
+        sqlite: include_str!("../../migrations/sqlite/0007_history_order.sql"),
+        postgres: include_str!("../../migrations/postgres/0007_history_order.sql"),
+    },
 ];
 
 /// The newest schema this kefu knows (`kefu_migrations.version`): a

@@ -25,6 +25,7 @@ async fn schema() -> SqlitePool {
         include_str!("../../migrations/sqlite/0004_realtime.sql"),
         include_str!("../../migrations/sqlite/0005_edges.sql"),
         include_str!("../../migrations/sqlite/0006_insights.sql"),
+        include_str!("../../migrations/sqlite/0007_history_order.sql"),
     ] {
         sqlx::raw_sql(migration)
             .execute(&pool)
@@ -140,7 +141,17 @@ async fn question_lists_use_their_indexes() {
 async fn history_and_items_use_their_indexes() {
     let pool = schema().await;
     for page in pages() {
-        assert_indexed("history", &plan(&pool, history_query(1, "q", &page)).await);
+        let cursor = page.cursor.as_ref().map(|c| (7, c.as_str().to_owned()));
+        {
+            let steps = plan(&pool, history_query(1, "q", &page, cursor)).await;
+            assert_indexed("history", &steps);
+            assert!(
+                steps
+                    .iter()
+                    .any(|s| s.contains("messages_by_conversation_seq")),
+                "{steps:?}"
+            );
+        }
         assert_indexed("items", &plan(&pool, items_query(1, "t", &page)).await);
     }
 }

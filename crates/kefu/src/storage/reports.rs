@@ -125,7 +125,7 @@ impl Store {
         with_pool!(self, read, pool => {
             let sql = format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages
-                 WHERE conversation_id = $1 AND tenant_id = $2 ORDER BY id"
+                 WHERE conversation_id = $1 AND tenant_id = $2 ORDER BY seq, id"
             );
             let rows = sqlx::query(&sql)
                 .bind(conversation_id)
