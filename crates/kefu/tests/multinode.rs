@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::load::{assert_stored_once_in_order, Load};
 use common::node::{
     agent, ask, create_tenant, serve, session, Http, Node, Socket, TempDir, TenantKeys, User,
 };
@@ -580,41 +581,10 @@ async fn postgres_and_redis_failing_under_load_lose_nothing_acknowledged() {
     assert_eq!(status, 200, "serve: {body}");
     let (mut alice_ws, _) = Socket::open(&b.base, &alice.query()).await;
 
-    let (acked_tx, mut acked) = tokio::sync::watch::channel(0usize);
-    let acked_tx = Arc::new(acked_tx);
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut senders = tokio::task::JoinSet::new();
-    for s in 0..8 {
-        let http = if s % 2 == 0 { &a.http } else { &b.http }.clone();
-        let (kim, question, acked_tx, stop) = (
-            kim.clone(),
-            question.clone(),
-            acked_tx.clone(),
-            stop.clone(),
-        );
-        senders.spawn(async move {
-            let mut ids = Vec::new();
-            let mut failed = 0;
-            let mut k = 0;
-            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-                let text = format!("s{s}-{k}");
-                k += 1;
-                let (status, body) = http
-                    .send_text(&kim.session, &kim.user_id, "1", &question, &text)
-                    .await;
-                if status == 200 {
-                    ids.push((text, body["message_id"].as_str().unwrap().to_owned()));
-                    acked_tx.send_modify(|n| *n += 1);
-                } else {
-                    failed += 1;
-                }
-            }
-            (ids, failed)
-        });
-    }
+    let mut load = Load::start(&[&a.http, &b.http], &kim, &question, 8);
     let admin = sqlx::PgPool::connect(&postgres).await.unwrap();
     let mut terminated = 0;
-    more(&mut acked, "at the start").await;
+    load.more(300, "at the start").await;
     for round in 0..2 {
         let dropped: Vec<bool> = sqlx::query_scalar(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
@@ -625,55 +595,26 @@ async fn postgres_and_redis_failing_under_load_lose_nothing_acknowledged() {
         .unwrap();
         assert!(!dropped.is_empty(), "kefu's connections are named {name}");
         terminated += dropped.len();
-        more(
-            &mut acked,
-            if round == 0 {
-                "after PostgreSQL dropped kefu's connections"
-            } else {
-                "after the second drop"
-            },
-        )
-        .await;
+        load.more(300, "after PostgreSQL dropped kefu's connections")
+            .await;
         if round == 0 {
             proxy.cut().await;
-            more(&mut acked, "with Redis cut off").await;
+            load.more(300, "with Redis cut off").await;
         }
     }
     proxy.restore().await;
-    more(&mut acked, "after Redis came back").await;
-    stop.store(true, std::sync::atomic::Ordering::SeqCst);
-    let mut sent: Vec<(String, String)> = Vec::new();
-    let mut failed = 0;
-    while let Some(done) = senders.join_next().await {
-        let (ids, f) = done.unwrap();
-        sent.extend(ids);
-        failed += f;
-    }
+    load.more(300, "after Redis came back").await;
+    let sent = load.stop().await;
 
     for node in [&a, &b] {
         let (status, ready) = node.http.get("/readyz", &[]).await;
         assert_eq!(status, 200, "{ready}");
     }
-    // Stored once each, in each sender's order.
     let history = a.http.history(&kim.session, &question).await;
-    let mut position = std::collections::HashMap::new();
-    for (i, m) in history.iter().enumerate() {
-        if let Some(id) = m["message_id"].as_str() {
-            assert!(position.insert(id.to_owned(), i).is_none(), "{id} twice");
-        }
-    }
-    let mut last_of: BTreeMap<&str, usize> = BTreeMap::new();
-    for (text, id) in &sent {
-        let at = *position
-            .get(id)
-            .unwrap_or_else(|| panic!("{text} ({id}) acknowledged, not stored"));
-        let sender = text.split('-').next().unwrap();
-        if let Some(before) = last_of.insert(sender, at) {
-            assert!(before < at, "{text} stored out of its sender's order");
-        }
-    }
+    assert_stored_once_in_order(&history, &sent);
     // Node B's agent received every acknowledged message, each once.
-    let wanted: std::collections::HashSet<&str> = sent.iter().map(|(_, id)| id.as_str()).collect();
+    let wanted: std::collections::HashSet<&str> =
+        sent.acked.iter().map(|(_, id)| id.as_str()).collect();
     let mut delivered = std::collections::HashSet::new();
     while !wanted.iter().all(|id| delivered.contains(*id)) {
         let event = alice_ws.next_stored(&question).await;
@@ -684,17 +625,9 @@ async fn postgres_and_redis_failing_under_load_lose_nothing_acknowledged() {
     println!(
         "BATTERY outage: {} acknowledged messages from 8 senders on 2 nodes checked while \
          PostgreSQL dropped {terminated} connections (twice) and Redis was cut off: all stored \
-         once in order and delivered to the other node's agent; {failed} sends refused or \
+         once in order and delivered to the other node's agent; {} sends refused or \
          failed meanwhile",
-        sent.len()
+        sent.acked.len(),
+        sent.failed
     );
-}
-
-/// Waits until 300 more sends than now were acknowledged, for 60 s at most.
-async fn more(acked: &mut tokio::sync::watch::Receiver<usize>, what: &str) {
-    let target = *acked.borrow() + 300;
-    tokio::time::timeout(Duration::from_secs(60), acked.wait_for(|n| *n >= target))
-        .await
-        .unwrap_or_else(|_| panic!("no 300 more sends acknowledged within 60 s {what}"))
-        .unwrap();
 }

@@ -10,6 +10,7 @@ pub mod binary;
 pub mod browser;
 pub mod desk;
 pub mod http;
+pub mod load;
 pub mod node;
 pub mod pg;
 pub mod scene;
