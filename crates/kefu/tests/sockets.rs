@@ -311,3 +311,19 @@ fn frame(buf: &[u8]) -> Option<(u8, &[u8], usize)> {
     let payload = buf.get(start..start + len)?;
     Some((first & 0x0f, payload, start + len))
 }
+
+/// A plain GET of `/ws` (no upgrade headers) answers seed 003's JSON error,
+/// not axum's plain-text rejection (schemathesis found the undocumented
+/// `text/plain` body).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_get_that_is_no_upgrade_answers_the_v1_error_body() {
+    let dir = TempDir::new("sockets-plain-get");
+    let tenant = create_tenant(&dir.path, &[]);
+    let node = Node::start(&dir.path, "node", &[]);
+    let kim = session(&node.http, &tenant, "kim").await;
+    let (status, body) = node.http.get("/ws", &kim.query()).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["status"], 300, "{body}");
+    assert_eq!(body["error"], 1002, "{body}");
+    assert_eq!(body["field"], "Upgrade", "{body}");
+}

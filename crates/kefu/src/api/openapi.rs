@@ -107,6 +107,8 @@ const LIFECYCLE: &str = "4002 问题已结束 / finished; 4003 问题未开始 /
 const SENDING: &str = "4002 问题已结束 / finished; 4003 问题未开始 / not served yet (agents); \
 4004 其他客服在处理 / served by another agent; 4006 client_msg_id 已被他人使用 / used by another \
 sender; 4007 请重试 / retry";
+const THROTTLED: &str = "2005 失败次数过多 / too many failed logins for this account or \
+address, retry later";
 const NO_QUESTION: &str = "3001 问题不存在 / question not found";
 const NO_TEMPLATE: &str = "3003 模板不存在 / template not found";
 const NO_ITEM: &str = "3004 快速回答不存在 / item not found";
@@ -261,14 +263,26 @@ fn url(description: &str) -> Value {
     json!({ "type": "string", "format": "uri", "description": description })
 }
 
-/// `base` with the fields of `extra` added, all of them required.
-fn extend(base: Value, extra: Value) -> Value {
+/// `base` with the fields of `extra` added, none of them required.
+fn with_optional(base: Value, extra: Value) -> Value {
     let mut schema = base;
     for (key, value) in extra.as_object().into_iter().flatten() {
         schema["properties"][key] = value.clone();
-        if let Some(required) = schema["required"].as_array_mut() {
-            required.push(json!(key));
-        }
+    }
+    schema
+}
+
+/// `base` with the fields of `extra` added, all of them required.
+fn extend(base: Value, extra: Value) -> Value {
+    let keys: Vec<Value> = extra
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| json!(k))
+        .collect();
+    let mut schema = with_optional(base, extra);
+    if let Some(required) = schema["required"].as_array_mut() {
+        required.extend(keys);
     }
     schema
 }
@@ -323,7 +337,8 @@ fn operations() -> Vec<Op> {
             "Upgrades to a WebSocket that delivers JSON events to a customer (`session`) or an \
             agent (its bound `session`); `Authorization: Bearer SESSION` works instead of \
             `session`. With `cursor`, everything stored after it is replayed first, in order. \
-            Events, client frames, limits and close codes: docs/api/realtime.md.")
+            Events, client frames, limits and close codes: docs/api/realtime.md. A GET that is \
+            no WebSocket upgrade is 400 (1002, `field` `Upgrade`).")
             .query(&["ws_session", "ws_serv_id", "ws_cursor"]).v1()
             .fail("401", NO_SESSION).fail("403", NOT_AGENT)
             .fail("429", "2006 连接过多 / too many sockets for this user or tenant")
@@ -334,17 +349,20 @@ fn operations() -> Vec<Op> {
             `user_id` and gets a new `session` for that user.")
             .body("SessionRequest").v1()
             .fail("401", "2002 api_key 或 secret_key 错误 / wrong api_key or secret_key")
+            .fail("429", "2005 失败次数过多 / too many wrong secret_keys from this address, \
+                retry later")
             .ok(ok_body(&["session", "user_id"], json!({
                 "session": schema_ref("Session"), "user_id": string("用户id / user id") }))),
         op("post", "/v1/serv/bind", "serv", "客服登陆(绑定APP) / Agent login (bind app)",
             "Any `session` holder with the agent's `serv_id` and `password`. Binds the agent to \
             the session; from then on the session alone acts as the agent.")
             .body("BindRequest").v1().fail("401", BAD_LOGIN)
-            .fail("403", "2004 客服已停用 / agent not active")
+            .fail("403", "2004 客服已停用 / agent not active").fail("429", THROTTLED)
             .ok(ok_body(&[], json!({}))),
         op("post", "/v1/serv/unbind", "serv", "客服注销(解绑APP) / Agent logout (unbind app)",
             "The session bound to `serv_id`, with its `password` again. Releases the session.")
             .body("BindRequest").v1().fail("401", BAD_LOGIN).fail("403", NOT_AGENT)
+            .fail("429", THROTTLED)
             .ok(ok_body(&[], json!({}))),
         op("get", "/v1/serv/{serv_id}/tasks", "serv",
             "客服'解决中'问题列表 / Questions an agent is serving",
@@ -510,7 +528,7 @@ fn item_props() -> Value {
 
 /// The dialect's error codes (`V1Error.error`), with their HTTP status.
 #[rustfmt::skip]
-const ERROR_CODES: [(u32, &str); 27] = [
+const ERROR_CODES: [(u32, &str); 30] = [
     (1001, "缺少参数 / missing parameter (400)"), (1002, "参数不合法 / invalid parameter (400)"),
     (1003, "编码错误 / not decodable (400)"), (1004, "请求或文件过大 / too large (413)"),
     (2001, "session 不存在 / unknown session (401)"), (2002, "密钥或密码错误 / wrong keys (401)"),
@@ -523,7 +541,10 @@ const ERROR_CODES: [(u32, &str); 27] = [
     (4001, "已被客服接受 / already served (409)"), (4002, "问题已结束 / finished (409)"),
     (4003, "问题未开始 / not served yet (409)"), (4004, "其他客服在处理 / another agent's (409)"),
     (4005, "问题未结束 / not finished (409)"), (4006, "client_msg_id 已被使用 / used (409)"),
-    (4007, "冲突, 请重试 / conflict, retry (409)"), (5000, "内部错误 / internal error (500)"),
+    (4007, "冲突, 请重试 / conflict, retry (409)"),
+    (4008, "无法接收 / the agent or department cannot take it now (409)"),
+    (4011, "不可评价 / only a finished question an agent served can be rated (409)"),
+    (4012, "已评价 / rated already (409)"), (5000, "内部错误 / internal error (500)"),
     (5001, "存储不可用 / storage unavailable, retry later (503)"),
     (5002, "请求超时 / the request took too long, retry (503)"),
 ];
@@ -614,11 +635,13 @@ fn schemas() -> Value {
             "audio_len": seconds })),
         "ImageMessage": message(2, json!({ "image_url": url("图片url / image URL") })),
         "TextMessage": message(3, json!({ "text": string("文本内容 / the text") })),
-        "NoticeMessage": message(4, json!({ "action": { "type": "integer",
+        // `rating` and `text` come with action 8 only: added after `extend`,
+        // which makes what it adds required.
+        "NoticeMessage": with_optional(message(4, json!({ "action": { "type": "integer",
             "enum": [1, 2, 3, 4, 5, 6, 7, 8], "description": "动作类型 / action: 1 客服开始处理 \
             agent started, 2 客服退出处理 agent quit, 3 客服请求结束处理 finish requested, 4 本问题\
             已完成处理 finished, 5 本问题已超时 timed out, 6 用户重开问题 reopened, 7 转接 \
-            transferred, 8 客户评价 rated (7 and 8 are kefu's additions)" },
+            transferred, 8 客户评价 rated (7 and 8 are kefu's additions)" } })), json!({
             "rating": { "type": "integer", "minimum": 1, "maximum": 5,
                 "description": "action 8 only: the score" },
             "text": string("action 8 only: the customer's comment, or \"\"") })),

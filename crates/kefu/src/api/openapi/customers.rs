@@ -165,6 +165,9 @@ pub fn operations() -> Vec<Op> {
             .params("api_key or secret_key is missing", json!({ "status": "params invalid",
                 "message": "api_key is required" }))
             .unauthorized("wrong api_key or secret_key", "wrong api_key or secret_key")
+            .refused("429", &["too many requests"], "too many wrong secret_keys from this \
+                address; retry later", json!({ "status": "too many requests",
+                "message": "too many failed attempts; retry in 598 seconds" }))
             .returns(schema_ref("AccessToken"), json!({
                 "access_token": "i1BYsLaVNJ3ji4JNmCAN3R3vWY2DuTr2TKqrXaj4anM",
                 "expires_in": 7200 })),
@@ -325,7 +328,7 @@ fn visit_example(agent: &str, wait: i64, customer: &str, department: &str) -> Va
 #[rustfmt::skip]
 pub fn schemas() -> Value {
     let statuses = ["params invalid", "unauthorized", "not found", "agent unavailable",
-        "conflict", "finished", "internal error"];
+        "conflict", "finished", "too many requests", "internal error"];
     let success = || json!({ "type": "string", "enum": ["success"] });
     let agent_id = string("服务客服 / the serving agent's account (seed 003 serv_id, seed 002 \
         sPassportName); \"\" while the conversation waits (kefu's addition in connect)");
@@ -340,7 +343,8 @@ pub fn schemas() -> Value {
         "CustomerError": object(&["status", "message"], json!({
             "status": { "type": "string", "enum": statuses, "description": "错误 / what went \
                 wrong: params invalid (400, 413), unauthorized (401), not found (404), agent \
-                unavailable, conflict or finished (409), internal error (500)" },
+                unavailable, conflict or finished (409), too many requests (429), internal \
+                error (500)" },
             "message": string("the reason, for people"),
         })),
         "CustomerToken": { "type": "string", "pattern": "^[A-Za-z0-9]{43}$",

@@ -6,6 +6,7 @@
 mod frames;
 mod socket;
 
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -40,8 +41,16 @@ async fn upgrade(
     State(state): State<SharedState>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
+    // A plain GET (no `Connection: upgrade`, no key): seed 003's error body
+    // like every other refusal, not axum's plain-text one.
+    let ws = match ws {
+        Ok(ws) => ws,
+        Err(rejection) => {
+            return V1Error::invalid("Upgrade", rejection.body_text()).into_response()
+        }
+    };
     match open(&state, raw.as_deref().unwrap_or(""), &headers).await {
         Ok(start) => ws
             .protocols([SUBPROTOCOL])
