@@ -44,7 +44,8 @@ fuzz_target!(|data: &[u8]| {
             (defs, input.get("values").cloned().unwrap_or(Value::Null))
         }
         None => {
-            let defs: Vec<FieldDef> = serde_json::from_str(SEED_DEFS).expect("the seed's definitions parse");
+            let defs: Vec<FieldDef> =
+                serde_json::from_str(SEED_DEFS).expect("the seed's definitions parse");
             validate_defs(&defs).expect("the seed's definitions are valid");
             (defs, input)
         }

@@ -33,7 +33,10 @@ fuzz_target!(|data: &[u8]| {
 
     if let Some(date) = Date::parse(text) {
         assert_eq!(date.to_string(), text);
-        assert_eq!(Date::from_days_since_epoch(date.days_since_epoch()), Some(date));
+        assert_eq!(
+            Date::from_days_since_epoch(date.days_since_epoch()),
+            Some(date)
+        );
     }
     if let Some(time) = TimeOfDay::parse(text) {
         assert_eq!(TimeOfDay::parse(&time.to_string()), Some(time));

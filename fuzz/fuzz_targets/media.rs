@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
             return;
         };
         if let Ok(bytes) = fuzzing::decode_base64(text, MAX_IMAGE_BYTES) {
-            assert!(bytes.len() <= text.len(), "base64 decoded to more than its text");
+            assert!(
+                bytes.len() <= text.len(),
+                "base64 decoded to more than its text"
+            );
             let _ = fuzzing::check_jpeg(&bytes);
             let _ = fuzzing::audio_extension(&bytes);
         }
