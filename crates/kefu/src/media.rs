@@ -181,7 +181,7 @@ impl MediaStore {
 
 /// Decodes the whole picture (to grey, to spend a byte per pixel), after
 /// its header says it is within the budget.
-fn check_jpeg(bytes: &[u8]) -> Result<(), MediaError> {
+pub(crate) fn check_jpeg(bytes: &[u8]) -> Result<(), MediaError> {
     let options = DecoderOptions::default()
         .set_strict_mode(true)
         .set_max_width(MAX_IMAGE_SIDE)
@@ -211,7 +211,7 @@ fn legacy_name(name: &str) -> Option<(&str, &str)> {
         .then_some((hash, ext))
 }
 
-fn audio_extension(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn audio_extension(bytes: &[u8]) -> Option<&'static str> {
     let starts = |magic: &[u8]| bytes.starts_with(magic);
     if starts(b"#!AMR") {
         Some("amr")

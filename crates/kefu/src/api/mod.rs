@@ -9,13 +9,13 @@
 pub mod admin;
 mod cors;
 pub mod customers;
-mod form;
+pub(crate) mod form;
 pub mod openapi;
 mod ops;
 mod pages;
 mod peer;
 pub mod v1;
-mod ws;
+pub(crate) mod ws;
 
 use std::sync::Arc;
 

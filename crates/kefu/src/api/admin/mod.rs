@@ -11,7 +11,7 @@ mod groups;
 mod keys;
 mod render;
 mod reports;
-mod request;
+pub(crate) mod request;
 mod schedules;
 mod settings;
 mod signin;

@@ -197,7 +197,11 @@ async fn sender(state: &SharedState, p: &Params) -> Result<(Caller, Option<Strin
 /// Decodes a base64 upload. Tolerates what real clients send: a `data:` URL
 /// prefix, line breaks, a `+` that an unencoded form turned into a space,
 /// missing padding and the URL-safe alphabet.
-fn decode_base64(field: &'static str, raw: &str, max_bytes: usize) -> Result<Vec<u8>, V1Error> {
+pub(crate) fn decode_base64(
+    field: &'static str,
+    raw: &str,
+    max_bytes: usize,
+) -> Result<Vec<u8>, V1Error> {
     if raw.len() > max_bytes / 3 * 4 + 1024 {
         return Err(V1Error::too_large(
             Some(field),

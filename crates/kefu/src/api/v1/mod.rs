@@ -4,7 +4,7 @@
 
 mod console;
 pub mod error;
-mod messages;
+pub(crate) mod messages;
 pub(crate) mod params;
 mod questions;
 pub(crate) mod render;

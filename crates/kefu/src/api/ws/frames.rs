@@ -30,17 +30,9 @@ enum Frame {
 /// Runs one client frame; returns the answer's body (without cursor), if
 /// the frame gets one (`typing` and `read` are answered only when refused).
 pub(super) async fn answer(engine: &Engine, caller: &Caller, text: &str) -> Option<String> {
-    let fields = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(fields)) => fields,
-        _ => {
-            let e = V1Error::bad_encoding("frame", "a frame is one JSON object");
-            return Some(error_body(&Value::Null, e));
-        }
-    };
-    let reference = fields.get("ref").cloned().unwrap_or(Value::Null);
-    let frame = match parse(&fields) {
-        Ok(frame) => frame,
-        Err(e) => return Some(error_body(&reference, e)),
+    let (reference, frame) = match read(text) {
+        Ok(read) => read,
+        Err(refused) => return Some(refused),
     };
     match run(engine, caller, frame).await {
         Ok(None) => None,
@@ -52,9 +44,32 @@ pub(super) async fn answer(engine: &Engine, caller: &Caller, text: &str) -> Opti
     }
 }
 
+/// A frame's text parsed: its `ref` (echoed in the answer) and the frame,
+/// or the error body that answers it.
+fn read(text: &str) -> Result<(Value, Frame), String> {
+    let fields = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(fields)) => fields,
+        _ => {
+            let e = V1Error::bad_encoding("frame", "a frame is one JSON object");
+            return Err(error_body(&Value::Null, e));
+        }
+    };
+    let reference = fields.get("ref").cloned().unwrap_or(Value::Null);
+    match parse(&fields) {
+        Ok(frame) => Ok((reference, frame)),
+        Err(e) => Err(error_body(&reference, e)),
+    }
+}
+
+/// What [`answer`] decides before running anything: `Err` is the error
+/// body it answers with (the fuzz targets' entry, `crate::fuzzing`).
+pub(crate) fn check(text: &str) -> Result<(), String> {
+    read(text).map(|_| ())
+}
+
 /// A refusal of a frame: the socket's own limits, or something else the
 /// socket decides before running it.
-pub(super) fn refusal(text: &str, e: V1Error) -> String {
+pub(crate) fn refusal(text: &str, e: V1Error) -> String {
     let reference = serde_json::from_str::<Value>(text)
         .ok()
         .and_then(|v| v.get("ref").cloned())

@@ -3,7 +3,7 @@
 //! answers a refused upgrade with seed 003's error body; `socket` runs the
 //! open connection.
 
-mod frames;
+pub(crate) mod frames;
 mod socket;
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
