@@ -182,7 +182,13 @@ impl MediaStore {
 /// Decodes the whole picture (to grey, to spend a byte per pixel), after
 /// its header says it is within the budget.
 pub(crate) fn check_jpeg(bytes: &[u8]) -> Result<(), MediaError> {
-    let options = DecoderOptions::default()
+    check_jpeg_with(bytes, DecoderOptions::default())
+}
+
+/// [`check_jpeg`] over `options` (tests turn the SIMD paths off, to reach
+/// the scalar code every CPU without them runs).
+fn check_jpeg_with(bytes: &[u8], options: DecoderOptions) -> Result<(), MediaError> {
+    let options = options
         .set_strict_mode(true)
         .set_max_width(MAX_IMAGE_SIDE)
         .set_max_height(MAX_IMAGE_SIDE)
@@ -199,8 +205,16 @@ pub(crate) fn check_jpeg(bytes: &[u8]) -> Result<(), MediaError> {
             info.width, info.height
         )));
     }
-    decoder.decode().map_err(bad)?;
-    Ok(())
+    // The decoder is third-party code fed untrusted bytes: a panic in it
+    // (fuzzing found integer overflows in zune-jpeg's IDCT) is a refused
+    // upload, not a failed request. It holds no state of ours to poison.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decoder.decode())) {
+        Ok(decoded) => decoded.map(drop).map_err(bad),
+        Err(_) => {
+            tracing::warn!("the JPEG decoder panicked on an upload; refused as not a JPEG");
+            Err(MediaError::NotJpeg("the image cannot be decoded".into()))
+        }
+    }
 }
 
 /// An old-layout name, `<sha256 hex>.<ext>`, as (hash, ext).
@@ -259,6 +273,27 @@ mod tests {
         assert_eq!(audio_extension(b"RIFF\0\0\0\0WAVEfmt "), Some("wav"));
         assert_eq!(audio_extension(b"\0\0\0\x20ftypM4A "), Some("m4a"));
         assert_eq!(audio_extension(b"hello"), None);
+    }
+
+    /// Inputs on which fuzzing (fuzz/, target `media`) made the decoder
+    /// panic: each is refused like any other broken JPEG.
+    #[test]
+    fn jpegs_that_make_the_decoder_panic_are_refused() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoder-panics");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            assert!(matches!(check_jpeg(&bytes), Err(MediaError::NotJpeg(_))));
+            // The scalar IDCT, where the overflow is (debug builds panic there).
+            let scalar = DecoderOptions::default().set_use_unsafe(false);
+            assert!(matches!(
+                check_jpeg_with(&bytes, scalar),
+                Err(MediaError::NotJpeg(_))
+            ));
+            seen += 1;
+        }
+        assert!(seen > 0, "the crash inputs are there");
     }
 
     #[test]
