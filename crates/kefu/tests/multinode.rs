@@ -3,7 +3,7 @@
 //! live, agents on both nodes racing for the same questions claim each once,
 //! a retried `client_msg_id` on both nodes is one message, a Redis outage
 //! delays but never loses a stored message, and PostgreSQL dropping every
-//! connection under load is recovered from without help.
+//! connection and Redis killed under load are recovered from without help.
 //!
 //! Needs `KEFU_TEST_POSTGRES_URL` and `KEFU_TEST_REDIS_URL`; without them each
 //! test reports that it was skipped.
@@ -21,6 +21,7 @@ use common::node::{
     agent, ask, create_tenant, serve, session, Http, Node, Socket, TempDir, TenantKeys, User,
 };
 use common::pg::Schema;
+use common::redis::RedisProcess;
 use common::{assert_chat, assert_v1_error, POSTGRES_ENV};
 use serde_json::{json, Value};
 use tokio::net::{TcpListener, TcpStream};
@@ -550,28 +551,32 @@ async fn the_same_client_msg_id_ten_times_on_two_nodes_is_one_message() {
     );
 }
 
-/// Storage and Redis fail under load and come back; nothing is restarted.
+/// Storage and Redis fail under load and come back; kefu is not restarted.
 /// Eight senders (four on each node) write into one conversation while
 /// PostgreSQL drops every connection kefu has (what its restart does to
-/// clients) twice and Redis is cut off for a while. Each time sends are
-/// acknowledged again without help; afterwards every acknowledged message
-/// is stored once in each sender's order, the agent's socket on the other
-/// node received each once, and both nodes are ready.
+/// clients) twice, and Redis (a private `redis-server`) is killed with
+/// SIGKILL and, a while later, started again empty on the same port. Each
+/// time sends are acknowledged again without help, and once Redis is back
+/// live events cross the nodes on it again. Afterwards every acknowledged
+/// message is stored once in each sender's order, the agent's socket on the
+/// other node received each once, and both nodes are ready.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_and_redis_failing_under_load_lose_nothing_acknowledged() {
-    let Some((postgres, redis)) =
-        services("postgres_and_redis_failing_under_load_lose_nothing_acknowledged")
-    else {
+    const TEST: &str = "postgres_and_redis_failing_under_load_lose_nothing_acknowledged";
+    let Some((postgres, _)) = services(TEST) else {
         return;
     };
-    let mut proxy = Proxy::start(&redis).await;
+    let Some(mut redis) = RedisProcess::start(TEST) else {
+        return;
+    };
+    let redis_url = redis.url();
     let dir = TempDir::new("multinode-chaos");
     let database = Schema::create(&postgres, "kefu_chaos").await;
     // Named, so that only this test's connections are terminated.
     let name = format!("kefu-chaos-{}", kefu::ids::random_token(8).to_lowercase());
     let url = format!("{}&application_name={name}", database.url);
     let tenant = create_tenant(&dir.path, &["--database", &url]);
-    let args = ["--database", url.as_str(), "--redis", proxy.url.as_str()];
+    let args = ["--database", url.as_str(), "--redis", redis_url.as_str()];
     let a = Node::start(&dir.path, "a", &args);
     let b = Node::start(&dir.path, "b", &args);
     let kim = session(&a.http, &tenant, "kim").await;
@@ -598,11 +603,22 @@ async fn postgres_and_redis_failing_under_load_lose_nothing_acknowledged() {
         load.more(300, "after PostgreSQL dropped kefu's connections")
             .await;
         if round == 0 {
-            proxy.cut().await;
-            load.more(300, "with Redis cut off").await;
+            redis.kill();
+            load.more(300, "with Redis killed").await;
         }
     }
-    proxy.restore().await;
+    redis.start_again();
+    // Live events (typing is never stored) cross the nodes again: both
+    // nodes found the new Redis by themselves.
+    let (mut kim_ws, _) = Socket::open(&a.base, &kim.query()).await;
+    let (mut alice_typing_ws, _) = Socket::open(&b.base, &alice.query()).await;
+    typing_crosses(
+        &mut kim_ws,
+        &mut alice_typing_ws,
+        &question,
+        "after Redis was started again",
+    )
+    .await;
     load.more(300, "after Redis came back").await;
     let sent = load.stop().await;
 
@@ -624,9 +640,9 @@ async fn postgres_and_redis_failing_under_load_lose_nothing_acknowledged() {
     }
     println!(
         "BATTERY outage: {} acknowledged messages from 8 senders on 2 nodes checked while \
-         PostgreSQL dropped {terminated} connections (twice) and Redis was cut off: all stored \
-         once in order and delivered to the other node's agent; {} sends refused or \
-         failed meanwhile",
+         PostgreSQL dropped {terminated} connections (twice) and Redis was killed and started \
+         again: all stored once in order and delivered to the other node's agent; {} sends \
+         refused or failed meanwhile",
         sent.acked.len(),
         sent.failed
     );

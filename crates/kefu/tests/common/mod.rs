@@ -13,6 +13,7 @@ pub mod http;
 pub mod load;
 pub mod node;
 pub mod pg;
+pub mod redis;
 pub mod scene;
 pub mod tls;
 pub mod ws;
