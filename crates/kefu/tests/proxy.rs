@@ -1,11 +1,13 @@
-//! kefu behind Debian's nginx, configured by the very file the docs give
-//! (`docs/deploy/nginx.conf`, its ports and certificate put in): nginx ends
-//! TLS on 127.0.0.1 and kefu, trusting it (`--trusted-proxy 127.0.0.1`),
-//! answers HTTPS, opens `wss://` sockets that get live events, and counts
-//! each client by the address nginx forwards, not by nginx's own.
+//! kefu behind the reverse proxies the docs give, each configured by the very
+//! file the docs show, its ports and certificate put in: Debian's nginx
+//! (`docs/deploy/nginx.conf`) and Debian's Caddy (`docs/deploy/Caddyfile`).
+//! The proxy ends TLS on 127.0.0.1 and kefu, trusting it
+//! (`--trusted-proxy 127.0.0.1`), answers HTTPS, opens `wss://` sockets that
+//! get live events, and counts each client by the address the proxy
+//! forwards, not by the proxy's own; plain HTTP is redirected to HTTPS.
 //!
-//! Without nginx the test says it was SKIPPED, unless `KEFU_TEST_NGINX` is
-//! `required` (CI), when it fails.
+//! Without nginx or Caddy its test says it was SKIPPED, unless
+//! `KEFU_TEST_NGINX` or `KEFU_TEST_CADDY` is `required` (CI), when it fails.
 
 #![allow(clippy::unwrap_used, reason = "in tests a panic is the failure report")]
 
@@ -25,28 +27,27 @@ use kefu::engine::throttle::KEYS_LIMIT;
 use kefu::server::HttpLimits;
 use serde_json::Value;
 
-const NGINX_ENV: &str = "KEFU_TEST_NGINX";
+/// The documented configurations.
+const NGINX_CONF: &str = include_str!("../../../docs/deploy/nginx.conf");
+const CADDYFILE: &str = include_str!("../../../docs/deploy/Caddyfile");
 
-/// The documented configuration.
-const DOCUMENTED: &str = include_str!("../../../docs/deploy/nginx.conf");
-
-/// nginx's binary: on the PATH or where Debian puts it; `None` (after saying
-/// so) when it is not installed and not required.
-fn nginx_binary() -> Option<PathBuf> {
+/// A proxy's binary: on the PATH or in /usr/sbin (Debian's nginx); `None`
+/// (after saying so) when it is not installed and `env` does not require it.
+fn installed(name: &str, package: &str, env: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let found = std::env::split_paths(&path)
         .chain([PathBuf::from("/usr/sbin")])
-        .map(|dir| dir.join("nginx"))
+        .map(|dir| dir.join(name))
         .find(|bin| bin.is_file());
     if found.is_none() {
         assert_ne!(
-            std::env::var(NGINX_ENV).as_deref(),
+            std::env::var(env).as_deref(),
             Ok("required"),
-            "{NGINX_ENV}=required but nginx is not installed (apt-get install nginx)"
+            "{env}=required but {name} is not installed (apt-get install {package})"
         );
         eprintln!(
-            "SKIPPED the nginx tests: nginx is not installed (apt-get install nginx; \
-             {NGINX_ENV}=required makes this a failure)"
+            "SKIPPED the {name} test: {name} is not installed (apt-get install {package}; \
+             {env}=required makes this a failure)"
         );
     }
     found
@@ -64,26 +65,27 @@ fn put_in(text: &str, from: &str, to: &str) -> String {
     assert_eq!(
         text.matches(from).count(),
         1,
-        "docs/deploy/nginx.conf has `{from}` once"
+        "the documented file has `{from}` once:\n{text}"
     );
     text.replace(from, to)
 }
 
-/// nginx running as a child in the foreground, stopped on drop.
-struct Nginx {
+/// A reverse proxy running as a child in the foreground, everything it
+/// writes kept in `prefix`; stopped on drop.
+struct Proxy {
     child: Child,
     https_port: u16,
     http_port: u16,
     prefix: PathBuf,
 }
 
-impl Nginx {
-    /// The documented server blocks, for kefu on `kefu_port` and with
-    /// `cert`, inside a main configuration that keeps everything in `prefix`.
-    fn start(binary: &Path, prefix: &Path, cert: &TestCert, kefu_port: u16) -> Nginx {
+impl Proxy {
+    /// nginx with the documented server blocks, for kefu on `kefu_port` and
+    /// with `cert`, inside a main configuration that keeps to `prefix`.
+    fn nginx(binary: &Path, prefix: &Path, cert: &TestCert, kefu_port: u16) -> Proxy {
         let (https_port, http_port) = (free_port(), free_port());
         let mut site = put_in(
-            DOCUMENTED,
+            NGINX_CONF,
             "server 127.0.0.1:8080;",
             &format!("server 127.0.0.1:{kefu_port};"),
         );
@@ -125,7 +127,8 @@ impl Nginx {
              }}\n"
         );
         std::fs::write(prefix.join("nginx.conf"), main).unwrap();
-        let child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .arg("-p")
             .arg(prefix)
             .arg("-e")
@@ -133,33 +136,76 @@ impl Nginx {
             .arg("-c")
             .arg(prefix.join("nginx.conf"))
             .args(["-g", "daemon off;"])
+            .stderr(Stdio::null());
+        Proxy::run(command, prefix, https_port, http_port)
+    }
+
+    /// Caddy with the documented site, for kefu on `kefu_port`, served on
+    /// 127.0.0.1 with `cert` instead of one from Let's Encrypt (this machine
+    /// has no network), its ports, storage and admin API kept to `prefix`.
+    fn caddy(binary: &Path, prefix: &Path, cert: &TestCert, kefu_port: u16) -> Proxy {
+        let (https_port, http_port) = (free_port(), free_port());
+        let mut site = put_in(
+            CADDYFILE,
+            "reverse_proxy 127.0.0.1:8080",
+            &format!("reverse_proxy 127.0.0.1:{kefu_port}"),
+        );
+        site = put_in(
+            &site,
+            "kefu.example.com {",
+            &format!(
+                "127.0.0.1 {{\n\ttls {} {}",
+                cert.cert.display(),
+                cert.key.display()
+            ),
+        );
+        let global = format!(
+            "{{\n\tadmin off\n\thttp_port {http_port}\n\thttps_port {https_port}\n\
+             \tstorage file_system {}\n}}\n\n",
+            prefix.join("caddy").display()
+        );
+        let config = prefix.join("Caddyfile");
+        std::fs::write(&config, global + &site).unwrap();
+        let mut command = Command::new(binary);
+        command
+            .args(["run", "--adapter", "caddyfile", "--config"])
+            .arg(&config)
+            .env("HOME", prefix)
+            .env("XDG_CONFIG_HOME", prefix)
+            .env("XDG_DATA_HOME", prefix)
+            .stderr(std::fs::File::create(prefix.join("error.log")).unwrap());
+        Proxy::run(command, prefix, https_port, http_port)
+    }
+
+    fn run(mut command: Command, prefix: &Path, https_port: u16, http_port: u16) -> Proxy {
+        let child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
             .spawn()
-            .expect("run nginx");
-        let mut nginx = Nginx {
+            .expect("run the proxy");
+        let mut proxy = Proxy {
             child,
             https_port,
             http_port,
             prefix: prefix.to_owned(),
         };
-        nginx.wait_listening();
-        nginx
+        proxy.wait_listening();
+        proxy
     }
 
     fn wait_listening(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                panic!("nginx exited ({status}): {}", self.error_log());
+                panic!("the proxy exited ({status}): {}", self.error_log());
             }
-            if std::net::TcpStream::connect(("127.0.0.1", self.https_port)).is_ok() {
+            let listening = |port| std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
+            if listening(self.https_port) && listening(self.http_port) {
                 return;
             }
             assert!(
                 Instant::now() < deadline,
-                "nginx is not listening: {}",
+                "the proxy is not listening: {}",
                 self.error_log()
             );
             std::thread::sleep(Duration::from_millis(50));
@@ -175,15 +221,15 @@ impl Nginx {
     }
 }
 
-impl Drop for Nginx {
+impl Drop for Proxy {
     fn drop(&mut self) {
-        // SIGTERM: the master stops its workers (a killed master would
+        // SIGTERM: nginx's master stops its workers (a killed master would
         // leave them listening).
         stop(&mut self.child);
     }
 }
 
-/// `POST /admin/access_token` through nginx from the client address `from`
+/// `POST /admin/access_token` through the proxy from the client address `from`
 /// (another address of the loopback network), with these headers.
 async fn access_token(
     cert: &TestCert,
@@ -208,7 +254,22 @@ async fn access_token(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kefu_behind_the_documented_nginx() {
-    let Some(binary) = nginx_binary() else { return };
+    let Some(binary) = installed("nginx", "nginx", "KEFU_TEST_NGINX") else {
+        return;
+    };
+    kefu_behind(|dir, cert, kefu_port| Proxy::nginx(&binary, dir, cert, kefu_port)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kefu_behind_the_documented_caddy() {
+    let Some(binary) = installed("caddy", "caddy", "KEFU_TEST_CADDY") else {
+        return;
+    };
+    kefu_behind(|dir, cert, kefu_port| Proxy::caddy(&binary, dir, cert, kefu_port)).await;
+}
+
+/// kefu trusting 127.0.0.1, behind the proxy `start` runs.
+async fn kefu_behind(start: impl FnOnce(&Path, &TestCert, u16) -> Proxy) {
     let options = Options {
         http: HttpLimits {
             trusted_proxies: TrustedProxies(vec!["127.0.0.1".parse().unwrap()]),
@@ -222,8 +283,8 @@ async fn kefu_behind_the_documented_nginx() {
     let kefu_port = reqwest::Url::parse(&app.base).unwrap().port().unwrap();
     let dir = temp_dir();
     let cert = TestCert::new(&dir);
-    let nginx = Nginx::start(&binary, &dir, &cert, kefu_port);
-    let base = nginx.base();
+    let proxy = start(&dir, &cert, kefu_port);
+    let base = proxy.base();
     let via = Http::with_client(cert.https().build().unwrap(), &base);
 
     // HTTPS through nginx; plain HTTP is sent to HTTPS.
@@ -237,22 +298,29 @@ async fn kefu_behind_the_documented_nginx() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-        .get(format!("http://127.0.0.1:{}/console", nginx.http_port))
+        .get(format!("http://127.0.0.1:{}/console", proxy.http_port))
         .send()
         .await
         .unwrap();
-    assert_eq!(redirect.status(), 301);
+    // Permanent either way: nginx says 301, Caddy 308.
+    assert!(
+        [301, 308].contains(&redirect.status().as_u16()),
+        "{}",
+        redirect.status()
+    );
+    let location = redirect.headers()["location"].to_str().unwrap();
+    let to = reqwest::Url::parse(location).unwrap();
     assert_eq!(
-        redirect.headers()["location"],
-        "https://127.0.0.1/console",
-        "to the same path over HTTPS"
+        (to.scheme(), to.host_str(), to.path()),
+        ("https", Some("127.0.0.1"), "/console"),
+        "to the same path over HTTPS: {location}"
     );
 
-    // An agent's wss:// socket through nginx says hello, then hears of a
-    // question a customer asks through nginx.
+    // An agent's wss:// socket through the proxy says hello, then hears of a
+    // question a customer asks through the proxy.
     let t = app.tenant("Acme").await;
     let agent = app.agent(&t, "ma", false).await;
-    let customer = app.customer(&t, "u-behind-nginx").await;
+    let customer = app.customer(&t, "u-behind-a-proxy").await;
     let wss = format!(
         "{}/ws?session={}",
         base.replacen("https", "wss", 1),
@@ -265,7 +333,7 @@ async fn kefu_behind_the_documented_nginx() {
         (&Value::from("hello"), &Value::from("agent")),
         "{hello}"
     );
-    let question = via.ask(&customer.session, "你好，通过 nginx").await;
+    let question = via.ask(&customer.session, "你好，通过反向代理").await;
     let created = loop {
         let frame = next_json(&mut ws).await;
         if frame["event"] == "question_created" {
@@ -274,8 +342,8 @@ async fn kefu_behind_the_documented_nginx() {
     };
     assert_eq!(created["question_id"], question.as_str(), "{created}");
 
-    // kefu counts the client nginx names: wrong secret keys from 127.0.0.2
-    // lock that address out, not nginx's 127.0.0.1, so 127.0.0.3 (even
+    // kefu counts the client the proxy names: wrong secret keys from 127.0.0.2
+    // lock that address out, not the proxy's 127.0.0.1, so 127.0.0.3 (even
     // claiming to be 127.0.0.2) still gets a token with the right keys.
     let wrong = (t.api_key.as_str(), "not-the-secret");
     for _ in 0..KEYS_LIMIT {
@@ -297,6 +365,6 @@ async fn kefu_behind_the_documented_nginx() {
     );
 
     drop(ws);
-    drop(nginx);
+    drop(proxy);
     std::fs::remove_dir_all(dir).ok();
 }
