@@ -73,14 +73,7 @@ async fn sqlite_strict_a_killed_node_loses_no_acknowledged_message() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_normal_a_killed_node_loses_no_acknowledged_message() {
-    let Some(base) = std::env::var(common::POSTGRES_ENV)
-        .ok()
-        .filter(|v| !v.is_empty())
-    else {
-        eprintln!(
-            "SKIPPED the PostgreSQL kill battery: set {}",
-            common::POSTGRES_ENV
-        );
+    let Some(base) = common::pg::server("the PostgreSQL kill battery") else {
         return;
     };
     // A kill of kefu, not of PostgreSQL: a commit PostgreSQL acknowledged

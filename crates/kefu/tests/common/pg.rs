@@ -1,6 +1,18 @@
 //! A fresh schema of the test PostgreSQL (`KEFU_TEST_POSTGRES_URL`), so that
 //! tests sharing one server never see each other's rows; dropped at the end.
 
+/// The test PostgreSQL's URL (`KEFU_TEST_POSTGRES_URL`), or `None` after a
+/// SKIPPED line naming `test` when it is not set.
+pub fn server(test: &str) -> Option<String> {
+    let url = std::env::var(super::POSTGRES_ENV)
+        .ok()
+        .filter(|v| !v.is_empty());
+    if url.is_none() {
+        eprintln!("SKIPPED {test}: set {} to run it", super::POSTGRES_ENV);
+    }
+    url
+}
+
 pub struct Schema {
     base: String,
     name: String,
